@@ -1,0 +1,38 @@
+# rnn-course: two commands do all the set-up on a fresh machine.
+#   make book   — install the pinned environment, build the HTML book into _build/html
+#   make test   — install the pinned environment (+ chromium) and run every test
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+export D2LMINI_DATA ?= $(abspath ../shared/data)
+
+.PHONY: env book serve test unit nbval browser notebooks bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $(STAMP)
+
+env: $(STAMP)
+
+book: env
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+serve: book
+	$(BIN)/python -m http.server -d _build/html 8000
+
+notebooks: env
+	$(BIN)/python tools/sync_notebooks.py
+
+test: env
+	bash tools/install_browser.sh
+	$(BIN)/python -m pytest
+
+bench: env
+	$(BIN)/python benchmarks/bench_rnn_lm.py
+
+clean:
+	rm -rf _build .jupyter_cache

@@ -1,0 +1,22 @@
+"""d2lmini — the helper package of the rnn-course book (D2L chapter 9, 한국어 · English)."""
+from .download import timemachine_path, read_timemachine
+from .loader import TensorLoader
+from .models import LinearRegression, Module, RNN, RNNLM, RNNLMScratch, RNNScratch
+from .ngram import NGramLM, ngram_freqs, ngrams, zipf_fit
+from .plotting import plot, plot_history
+from .sine import SineData, k_step_predictions
+from .text import Vocab, preprocess, tokenize
+from .timemachine import TimeMachine
+from .training import (Trainer, clip_gradients, evaluate_loss, evaluate_perplexity,
+                       perplexity)
+from .utils import resolve_device, set_seed
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "LinearRegression", "Module", "NGramLM", "RNN", "RNNLM", "RNNLMScratch", "RNNScratch",
+    "SineData", "TensorLoader", "TimeMachine", "Trainer", "Vocab", "clip_gradients",
+    "evaluate_loss", "evaluate_perplexity", "k_step_predictions", "ngram_freqs", "ngrams",
+    "perplexity", "plot", "plot_history", "preprocess", "read_timemachine", "resolve_device",
+    "set_seed", "timemachine_path", "tokenize", "zipf_fit",
+]

@@ -1,0 +1,26 @@
+"""Run a chapter's code cells in a plain namespace so tests can drive its controls."""
+import os
+import pathlib
+
+import jupytext
+
+CHAPTERS = pathlib.Path(__file__).resolve().parent.parent / "chapters"
+
+
+def chapter_namespace(stem):
+    """Execute ``chapters/<stem>.md`` (skipping IPython magics) and return its globals."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    nb = jupytext.read(CHAPTERS / f"{stem}.md")
+    namespace = {"__name__": f"chapter_{stem}"}
+    cwd = os.getcwd()
+    os.chdir(CHAPTERS)
+    try:
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            lines = [ln for ln in cell.source.splitlines()
+                     if not ln.lstrip().startswith(("%", "!"))]
+            exec(compile("\n".join(lines), f"{stem}.md[cell {i}]", "exec"), namespace)
+    finally:
+        os.chdir(cwd)
+    return namespace
