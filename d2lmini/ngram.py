@@ -40,7 +40,8 @@ class NGramLM:
     """An n-gram language model estimated from counts, with add-``k`` (Laplace) smoothing.
 
     ``P(w | context) = (n(context, w) + k) / (n(context) + k |V|)`` where the context is the
-    ``n - 1`` previous tokens. With ``k = 0`` an unseen n-gram has probability 0.
+    ``n - 1`` previous tokens. With ``k = 0`` an unseen n-gram has probability 0. ``k`` is
+    read on every call, so it may be changed after counting.
     """
 
     def __init__(self, tokens, n, vocab_size, k=0.0):

@@ -9,7 +9,8 @@ CHAPTERS = pathlib.Path(__file__).resolve().parent.parent / "chapters"
 
 def chapter_namespace(stem):
     """Execute ``chapters/<stem>.md`` (skipping IPython magics) and return its globals."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    import matplotlib
+    matplotlib.use("Agg")  # in this process only: nbval kernels keep their inline backend
     nb = jupytext.read(CHAPTERS / f"{stem}.md")
     namespace = {"__name__": f"chapter_{stem}"}
     cwd = os.getcwd()

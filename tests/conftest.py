@@ -5,9 +5,9 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
+# Only the data location goes into the environment: nbval's kernels inherit it, and they
+# must otherwise run exactly like the kernel that produced the stored outputs.
 os.environ.setdefault("D2LMINI_DATA", str(SHARED_DATA))
-os.environ.setdefault("D2LMINI_DISPLAY", "quiet")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 @pytest.fixture(scope="session")
