@@ -24,9 +24,12 @@ book: env
 serve: book
 	$(BIN)/python -m http.server -d _build/html 8000
 
+# regenerate every chapter's .ipynb from its .md (install cell from _config.yml, then execute)
 notebooks: env
+	$(BIN)/python tools/sync_install_cell.py
 	$(BIN)/python tools/sync_notebooks.py
 
+# tests/test_browser.py builds the book itself (incrementally; jupyter-cache keeps executions)
 test: env
 	bash tools/install_browser.sh
 	$(BIN)/python -m pytest

@@ -1,7 +1,7 @@
 """The tanh recurrence with backpropagation through time written out by hand.
 
 Autograd would record four small operations per time step and replay them one by one;
-doing the loop ourselves keeps every step to a few in-place kernels and turns the gradient
+doing the loop ourselves keeps every step to two in-place kernels and turns the gradient
 of ``W_hh`` into one matrix product over all steps.
 """
 import torch
@@ -18,29 +18,26 @@ class TanhRecurrence(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, input_terms, h0, W_hh):
-        steps = input_terms.shape[0]
-        H = input_terms.new_empty((steps + 1, *h0.shape))  # H[0] = h0, H[t] = H_t
-        H[0] = h0
-        for t in range(steps):
-            torch.addmm(input_terms[t], H[t], W_hh, out=H[t + 1])
-            tanh_(H[t + 1])
+        # H[0] = h0 and H[t] = H_t; each H[t] starts as A_t and receives H_{t-1} W_hh in place
+        H = torch.cat((h0.unsqueeze(0), input_terms))
+        for t in range(1, H.shape[0]):
+            tanh_(H[t].addmm_(H[t - 1], W_hh))
         ctx.save_for_backward(H, W_hh)
         return H[1:]
 
     @staticmethod
     def backward(ctx, grad_H):
         H, W_hh = ctx.saved_tensors
-        tanh_slope = H[1:].square().neg_().add_(1)  # dH_t / dZ_t = 1 - H_t², all steps
-        grad_Z = torch.empty_like(grad_H)          # gradient w.r.t. Z_t = A_t + H_{t-1} W_hh
-        carry = torch.zeros_like(H[0])             # gradient reaching H_t from step t + 1
         W_hh_T = W_hh.t()
-        for t in range(grad_H.shape[0] - 1, -1, -1):
-            torch.add(grad_H[t], carry, out=grad_Z[t])
-            grad_Z[t].mul_(tanh_slope[t])
-            torch.mm(grad_Z[t], W_hh_T, out=carry)
+        # dL/dZ_t = (dL/dH_t from the output + dL/dZ_{t+1} W_hh^T) * (1 - H_t^2), Z_t = A_t + H_{t-1} W_hh
+        grad_Z = grad_H.clone()
+        tanh_slope = H[1:].square().neg_().add_(1)
+        grad_Z[-1].mul_(tanh_slope[-1])
+        for t in range(grad_Z.shape[0] - 2, -1, -1):
+            grad_Z[t].addmm_(grad_Z[t + 1], W_hh_T).mul_(tanh_slope[t])
         hidden = H.shape[-1]
         grad_W_hh = H[:-1].reshape(-1, hidden).t() @ grad_Z.reshape(-1, hidden)
-        return grad_Z, carry, grad_W_hh
+        return grad_Z, grad_Z[0] @ W_hh_T, grad_W_hh
 
 
 def tanh_recurrence(input_terms, h0, W_hh):

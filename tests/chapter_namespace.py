@@ -19,9 +19,16 @@ def chapter_namespace(stem):
         for i, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
-            lines = [ln for ln in cell.source.splitlines()
-                     if not ln.lstrip().startswith(("%", "!"))]
+            lines = [_without_magic(ln) for ln in cell.source.splitlines()]
             exec(compile("\n".join(lines), f"{stem}.md[cell {i}]", "exec"), namespace)
     finally:
         os.chdir(cwd)
     return namespace
+
+
+def _without_magic(line):
+    """An IPython magic (``%…``/``!…``) becomes ``pass`` at the same indentation."""
+    stripped = line.lstrip()
+    if stripped.startswith(("%", "!")):
+        return line[:len(line) - len(stripped)] + "pass"
+    return line

@@ -1,0 +1,233 @@
+"""Two languages, one toggle: a small local Sphinx extension for the rnn-course book.
+
+What it does (the browser side lives in ``_static/bilingual.{js,css}``):
+
+* A notebook markdown cell tagged ``lang-ko`` or ``lang-en`` is wrapped in a
+  ``<div class="lang-ko">`` / ``<div class="lang-en">`` container. myst-nb passes
+  markdown cells through without their metadata, so this extension wraps its
+  ``render_nb_cell_markdown``. Tagged cells must not hold headings (they would become
+  rubrics); headings live in untagged cells.
+* A title written ``한국어 · English`` (section headings, the page title, the book
+  title) is split into ``<span class="lang-ko">``, ``<span class="lang-sep">`` and
+  ``<span class="lang-en">``; a leading section number (``9.1.1``) stays shared.
+  The split happens while the document is read, so the left TOC, the in-page TOC and
+  the prev/next links (which copy the title nodes) carry the spans too.
+* Roles ``{ko}`text``, ``{en}`text`` and ``{both}`text``` for inline text in plain
+  pages (the glossary table); ``both`` marks text that is legitimately shown in both
+  languages (the glossary's term columns).
+* Each page gets ``<meta name="bilingual:title-ko|en">`` so the script can set the
+  HTML ``<title>`` to the chosen language; the page header gets the toggle button
+  (template ``lang-toggle.html``); the theme's few visible labels ("Contents", "previous",
+  "next", "Search", myst-nb's "Show code cell source") come in both languages.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+LANGS = ("ko", "en")
+SEP = " · "
+TAGS = {f"lang-{lang}" for lang in LANGS}
+NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*\.?\s+)")
+HERE = Path(__file__).resolve().parent
+
+logger = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- titles
+def split_title(children: list[nodes.Node]) -> list[nodes.Node] | None:
+    """Split inline nodes ``[number] 한국어 · English`` into language spans.
+
+    Returns the new list of children, or None when the text has no separator.
+    """
+    for i, child in enumerate(children):
+        if isinstance(child, nodes.Text) and SEP in str(child):
+            text = str(child)
+            at = text.index(SEP)
+            before = [c.deepcopy() for c in children[:i]]
+            after = [c.deepcopy() for c in children[i + 1 :]]
+            if text[:at]:
+                before.append(nodes.Text(text[:at]))
+            if text[at + len(SEP) :]:
+                after.insert(0, nodes.Text(text[at + len(SEP) :]))
+            shared = []
+            if before and isinstance(before[0], nodes.Text):
+                m = NUMBER.match(str(before[0]))
+                if m:
+                    shared.append(nodes.Text(m.group(1)))
+                    before[0] = nodes.Text(str(before[0])[m.end() :])
+            return shared + [
+                nodes.inline("", "", *before, classes=["lang-ko"]),
+                nodes.inline("", SEP, classes=["lang-sep"]),
+                nodes.inline("", "", *after, classes=["lang-en"]),
+            ]
+    return None
+
+
+def title_in(text: str, lang: str) -> str:
+    """Plain text of a ``한국어 · English`` string in one language (number kept)."""
+    if SEP not in text:
+        return text
+    ko, en = text.split(SEP, 1)
+    m = NUMBER.match(ko)
+    number = m.group(1) if m else ""
+    return (ko if lang == "ko" else number + en).strip()
+
+
+def node_text_in(node: nodes.Node, lang: str) -> str:
+    """Plain text of a (split) title node as shown in one language."""
+    node = node.deepcopy()
+    hide = {f"lang-{other}" for other in LANGS if other != lang} | {"lang-sep"}
+    for inline in list(node.findall(nodes.inline)):
+        if hide & set(inline["classes"]):
+            inline.parent.remove(inline)
+    return " ".join(node.astext().split())
+
+
+class SplitBilingualTitles(SphinxTransform):
+    """Split every ``한국어 · English`` title; warn about a section title without one."""
+
+    default_priority = 200  # early: before the TOC / title collectors read the doctree
+
+    def apply(self, **kwargs) -> None:
+        for title in list(self.document.findall(nodes.title)):
+            new = split_title(list(title.children))
+            if new is not None:
+                title.children = []
+                title.extend(new)
+            elif isinstance(title.parent, nodes.section):
+                logger.warning(
+                    "heading %r is not written '한국어 · English'",
+                    title.astext(),
+                    location=title,
+                    type="bilingual",
+                    subtype="heading",
+                )
+
+
+# ---------------------------------------------------------------- notebook cells
+def _wrap_markdown_cells() -> None:
+    """Make myst-nb keep the language tag of a markdown cell as a container class."""
+    from myst_nb.core.render import MditRenderMixin
+
+    original = MditRenderMixin.render_nb_cell_markdown
+    if getattr(original, "_bilingual", False):
+        return
+
+    def render_nb_cell_markdown(self, token):
+        tags = TAGS.intersection(token.meta.get("metadata", {}).get("tags", []))
+        if not tags:
+            return original(self, token)
+        container = nodes.container(classes=sorted(tags))
+        self.add_line_and_source_path(container, token)
+        if len(tags) > 1 or any(child.type == "heading" for child in token.children or []):
+            logger.warning(
+                "a lang-ko / lang-en cell holds one language and no headings",
+                location=container, type="bilingual", subtype="cell",
+            )
+        with self.current_node_context(container, append=True):
+            self.render_children(token)
+
+    render_nb_cell_markdown._bilingual = True
+    MditRenderMixin.render_nb_cell_markdown = render_nb_cell_markdown
+
+
+# ---------------------------------------------------------------- roles
+def _lang_role(classes: list[str]):
+    def role(name, rawtext, text, lineno, inliner, options=None, content=None):
+        return [nodes.inline(rawtext, text, classes=classes)], []
+
+    return role
+
+
+# ---------------------------------------------------------------- HTML
+def _split_html(text: str) -> str:
+    if SEP not in text:
+        return html.escape(text)
+    spans = split_title([nodes.Text(text)])
+    out = []
+    for node in spans:
+        if isinstance(node, nodes.Text):
+            out.append(html.escape(str(node)))
+        else:
+            cls = " ".join(node["classes"])
+            out.append(f'<span class="{cls}">{html.escape(node.astext())}</span>')
+    return "".join(out)
+
+
+def on_config_inited(app: Sphinx, config) -> None:
+    config.templates_path.insert(0, str(HERE / "templates"))
+    # _static/bilingual.js must run first in <head>, before the body is rendered
+    # (Jupyter Book lists every _static/*.js; give ours the lowest priority number)
+    config.html_js_files = [
+        ("bilingual.js", {"priority": 1}) if entry == "bilingual.js" else entry
+        for entry in config.html_js_files
+    ]
+    opts = config.html_theme_options
+    # the book title in the sidebar, and the in-page TOC heading, in both languages
+    if config.html_title:
+        opts.setdefault("logo", {}).setdefault("text", _split_html(config.html_title))
+    opts.setdefault("toc_title", _split_html("목차 · Contents"))
+    end = opts.get("article_header_end", ["article-header-buttons.html"])
+    if isinstance(end, str):
+        end = [s.strip() for s in end.split(",") if s.strip()]
+    if "lang-toggle.html" not in end:
+        opts["article_header_end"] = ["lang-toggle.html", *end]
+
+
+def bilingual_code_prompts(app: Sphinx, config) -> None:
+    """myst-nb's "Show code cell source" toggles (hide-input cells), in both languages.
+
+    The prompts come from ``nb_code_prompt_show`` / ``nb_code_prompt_hide``; myst-nb writes
+    them as escaped text, so its HTML visitor is replaced by one that splits
+    ``한국어 · English``.
+    """
+    from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+
+    def visit(self, node):
+        classes = " ".join(node["classes"])
+        self.body.append(f'<details class="admonition hide {classes}">\n')
+        self.body.append('<summary aria-label="Toggle hidden content">\n')
+        for state, key in (("collapsed", "prompt_show"), ("expanded", "prompt_hide")):
+            self.body.append(f'<p class="{state} admonition-title">{_split_html(node[key])}</p>\n')
+        self.body.append("</summary>\n")
+
+    app.add_node(HideCodeCellNode, override=True, html=(visit, depart_HideCellInput))
+    config.nb_code_prompt_show = "펼치기 · Show code cell {type}"
+    config.nb_code_prompt_hide = "접기 · Hide code cell {type}"
+
+
+def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Per-language ``<title>`` for the script (the template's <title> shows both), and
+    the home link of the sidebar with language spans (the theme gives it as plain text)."""
+    titles = app.env.titles
+    root = context.get("root_doc") or app.config.root_doc
+    if root in titles:
+        context["root_title"] = app.builder.render_partial(titles[root])["title"]
+    title_node = titles.get(pagename)
+    site = app.config.html_title or ""
+    metas = []
+    for lang in LANGS:
+        page = node_text_in(title_node, lang) if title_node is not None else ""
+        site_l = title_in(site, lang)
+        full = f"{page} \u2014 {site_l}" if page and page != site_l else site_l
+        metas.append(f'<meta name="bilingual:title-{lang}" content="{html.escape(full)}" />')
+    context["metatags"] = context.get("metatags", "") + "\n".join(metas) + "\n"
+
+
+def setup(app: Sphinx) -> dict:
+    _wrap_markdown_cells()
+    app.add_transform(SplitBilingualTitles)
+    app.add_role("ko", _lang_role(["lang-ko"]))
+    app.add_role("en", _lang_role(["lang-en"]))
+    app.add_role("both", _lang_role(["lang-both"]))
+    app.connect("config-inited", on_config_inited)
+    app.connect("config-inited", bilingual_code_prompts)
+    app.connect("html-page-context", on_html_page_context, priority=900)  # after the theme
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
