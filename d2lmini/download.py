@@ -49,7 +49,7 @@ def _local_copy(root, where):
         fail(f"{where} points at {root}, but {path} does not exist. Put {FILENAME} there "
              f"(download it from {URL}) or unset it to download into the cache.",
              f"{where}이(가) {root}를 가리키지만 {path} 파일이 없습니다. {URL}에서 받은 "
-             f"{FILENAME}을 그곳에 두거나, 설정을 지워 캐시로 내려받게 하세요.", FileNotFoundError)
+             f"{FILENAME} 파일을 그곳에 두거나, 설정을 지워 캐시로 내려받게 하세요.", FileNotFoundError)
     if sha1_of(path) != SHA1:
         fail(f"{path} is not the expected file (its SHA-1 is not {SHA1}). Replace it with a "
              f"fresh copy from {URL}.",
@@ -78,7 +78,7 @@ def timemachine_path(root=None):
         fail(f"Could not download {FILENAME} from {URL} ({err}). Connect to the internet and "
              f"retry, or download the file by other means and set {ENV_VAR} to the directory "
              f"that holds it (or pass root=...).",
-             f"{URL}에서 {FILENAME}을 내려받지 못했습니다({err}). 인터넷에 연결한 뒤 다시 "
+             f"{URL}에서 {FILENAME} 파일을 내려받지 못했습니다({err}). 인터넷에 연결한 뒤 다시 "
              f"시도하거나, 파일을 직접 받아 그 폴더를 환경 변수 {ENV_VAR}(또는 root=...)로 "
              f"지정하세요.", ConnectionError)
     digest = hashlib.sha1(data).hexdigest()

@@ -9,8 +9,9 @@ language is set before the body renders (no flash), the choice carries to the ne
 survives a reload, launch links point at notebooks that exist, and the console stays clean
 except for requests to the outside world, which are blocked. The ipywidgets embed bundle that
 the book loads from jsDelivr is served from tools/browser/node_modules (same version, same
-bytes: the page's integrity hashes are checked by the browser), so the sliders really render.
-MathJax stays blocked (formulas show as TeX source). Screenshots go to test-artifacts/.
+bytes: the page's integrity hashes are checked by the browser), so the sliders really render;
+MathJax is served the same way, so formulas are really typeset. Screenshots go to
+test-artifacts/.
 """
 import functools
 import http.server
@@ -307,3 +308,25 @@ def test_widgets_render_from_the_pinned_bundle(reader):
                 note.scroll_into_view_if_needed()
                 ARTIFACTS.mkdir(exist_ok=True)
                 p.screenshot(path=str(ARTIFACTS / f"9_1_sequences-widgets-{lang}.png"))
+
+
+def test_formulas_are_typeset(reader):
+    url = CONFIG["sphinx"]["config"]["mathjax_path"]
+    if not vendored(url):
+        pytest.fail(f"{url} is not in {VENDOR}: run `bash tools/install_browser.sh`")
+    for lang in LANGS:
+        s = reader(lang)
+        for page in CHAPTERS:
+            p = s.open(page, settle=True)
+            p.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise"
+                                " && MathJax.startup.document.processed !== undefined",
+                                timeout=15000)
+            p.evaluate("MathJax.startup.promise")
+            typeset = p.locator("article mjx-container").count()
+            sources = p.locator("article .math").count()
+            assert sources > 0 and typeset >= sources, \
+                f"{page} ({lang}): {typeset} typeset formulas for {sources} in the page"
+            errors = p.locator("article mjx-merror").count()
+            assert errors == 0, f"{page} ({lang}): {errors} formulas MathJax could not typeset"
+            assert any("mathjax" in u for u in s.vendored), "MathJax was not served"
+            assert not s.errors, f"{page} ({lang}):\n" + "\n".join(s.errors)
