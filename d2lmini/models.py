@@ -103,8 +103,14 @@ class RNNLMScratch(Module):
         return rnn_outputs @ self.W_hq + self.b_q
 
     def one_hot(self, X):
-        """``(batch, num_steps)`` token indices → ``(num_steps, batch, vocab_size)`` one-hots."""
-        return F.one_hot(X.T, self.vocab_size).float()
+        """``(batch, num_steps)`` token indices → ``(num_steps, batch, vocab_size)`` one-hots.
+
+        The one-hot vector of token ``i`` is row ``i`` of the identity matrix, so we pick rows
+        (the same result as ``F.one_hot(X.T, vocab_size).float()``, built in one pass).
+        """
+        ids = X.T
+        eye = torch.eye(self.vocab_size, device=X.device)
+        return eye.index_select(0, ids.reshape(-1)).view(*ids.shape, self.vocab_size)
 
     def time_major_logits(self, X, state=None):
         """Logits ``(num_steps, batch, vocab_size)`` and the final hidden state."""

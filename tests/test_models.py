@@ -129,3 +129,9 @@ def test_linear_regression_fits_a_line():
         loss.backward()
         opt.step()
     assert loss.item() < 1e-4
+
+
+def test_one_hot_matches_torch():
+    model = RNNLM(RNN(7, 3), 7)
+    X = torch.randint(0, 7, (4, 5))
+    assert torch.equal(model.one_hot(X), F.one_hot(X.T, 7).float())
