@@ -50,9 +50,11 @@ def main():
           f"{'peak RSS MB':>12}  target (tok/s, ppl, RSS)")
     for model in args.models:
         for display in args.displays:
-            out = subprocess.run([sys.executable, "-c", RUN, model, display, str(args.epochs)],
-                                 capture_output=True, text=True, check=True).stdout
-            r = json.loads(out.strip().splitlines()[-1])
+            run = subprocess.run([sys.executable, "-c", RUN, model, display, str(args.epochs)],
+                                 capture_output=True, text=True)
+            if run.returncode != 0:
+                sys.exit(f"{model}/{display} failed:\n{run.stderr[-3000:]}")
+            r = json.loads(run.stdout.strip().splitlines()[-1])
             speed, ppl = TARGETS[model]
             ok = (r["train_tokens_per_s"] >= speed and r["val_ppl"] <= ppl
                   and r["peak_rss_mb"] <= 500)
