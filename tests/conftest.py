@@ -23,3 +23,13 @@ def data_dir():
 def char_data(data_dir):
     import d2lmini
     return d2lmini.TimeMachine(batch_size=64, num_steps=16, num_train=2000, num_val=1000)
+
+
+@pytest.fixture(scope="module")
+def ns(request):
+    """The globals of the chapter named by the test module's ``CHAPTER``, its code run once."""
+    import matplotlib.pyplot as plt
+
+    from chapter_namespace import chapter_namespace
+    yield chapter_namespace(request.module.CHAPTER)
+    plt.close("all")

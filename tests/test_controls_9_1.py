@@ -3,15 +3,10 @@ import ipywidgets
 import matplotlib.pyplot as plt
 import pytest
 
-from chapter_namespace import chapter_namespace
 from d2lmini.widgets import NOTE, Controls, controls
 
 
-@pytest.fixture(scope="module")
-def ns():
-    namespace = chapter_namespace("9_1_sequences")
-    yield namespace
-    plt.close("all")
+CHAPTER = "9_1_sequences"  # the `ns` fixture (conftest.py) runs this chapter's code
 
 
 def test_tau_slider_retrains_like_the_chapter(ns):

@@ -5,14 +5,9 @@ import matplotlib.pyplot as plt
 import pytest
 
 import d2lmini
-from chapter_namespace import chapter_namespace
 
 
-@pytest.fixture(scope="module")
-def ns():
-    namespace = chapter_namespace("9_2_text_sequences")
-    yield namespace
-    plt.close("all")
+CHAPTER = "9_2_text_sequences"  # the `ns` fixture (conftest.py) runs this chapter's code
 
 
 def unk_share_by_counting(tokens, min_freq):

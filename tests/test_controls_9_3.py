@@ -8,14 +8,9 @@ import numpy as np
 import pytest
 
 import d2lmini
-from chapter_namespace import chapter_namespace
 
 
-@pytest.fixture(scope="module")
-def ns():
-    namespace = chapter_namespace("9_3_language_models")
-    yield namespace
-    plt.close("all")
+CHAPTER = "9_3_language_models"  # the `ns` fixture (conftest.py) runs this chapter's code
 
 
 # ---------------------------------------------------------------- smoothing slider

@@ -6,14 +6,9 @@ import pytest
 import torch
 
 import d2lmini
-from chapter_namespace import chapter_namespace
 
 
-@pytest.fixture(scope="module")
-def ns():
-    namespace = chapter_namespace("9_4_rnn")
-    yield namespace
-    plt.close("all")
+CHAPTER = "9_4_rnn"  # the `ns` fixture (conftest.py) runs this chapter's code
 
 
 def states_by_hand(rnn, vocab, chars, recurrence):
