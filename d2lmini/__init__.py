@@ -6,7 +6,7 @@ from .ngram import NGramLM, ngram_freqs, ngrams, zipf_fit
 from .plotting import plot, plot_history
 from .sine import SineData, k_step_predictions
 from .text import Vocab, preprocess, tokenize
-from .timemachine import TimeMachine
+from .time_machine import TimeMachine
 from .training import (Trainer, clip_gradients, evaluate_loss, evaluate_perplexity,
                        perplexity)
 from .utils import resolve_device, set_seed
