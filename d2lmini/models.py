@@ -40,6 +40,9 @@ class LinearRegression(Module):
 class RNNScratch(nn.Module):
     """A vanilla RNN: ``H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h)``."""
 
+    #: integer inputs are read as token indices (see ``forward``)
+    reads_token_ids = True
+
     def __init__(self, num_inputs, num_hiddens, sigma=0.01):
         super().__init__()
         self.num_inputs = positive_int("num_inputs", num_inputs)
@@ -114,8 +117,8 @@ class RNNLMScratch(Module):
 
     def time_major_logits(self, X, state=None):
         """Logits ``(num_steps, batch, vocab_size)`` and the final hidden state."""
-        # RNNScratch reads token indices as one-hot vectors without building them
-        inputs = X.T if isinstance(self.rnn, RNNScratch) else self.one_hot(X)
+        # an RNN that reads token indices gets them as they are: no one-hot tensor to build
+        inputs = X.T if getattr(self.rnn, "reads_token_ids", False) else self.one_hot(X)
         rnn_outputs, state = self.rnn(inputs, state)
         return self.output_layer(rnn_outputs), state
 
