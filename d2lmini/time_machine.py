@@ -1,4 +1,4 @@
-"""*The Time Machine* as (input, target) windows for language modelling."""
+"""*The Time Machine* as (input, target) windows for language modeling."""
 import torch
 
 from ._checks import choice, fail, positive_int
