@@ -1,10 +1,10 @@
 """Counting n-grams, fitting Zipf's law and n-gram language models."""
 import collections
-import math
 
 import numpy as np
 
 from ._checks import fail, non_negative, positive_int
+from .training import perplexity
 
 
 def ngrams(tokens, n):
@@ -72,6 +72,4 @@ class NGramLM:
         if not probs:
             fail(f"need more than {self.n - 1} tokens to score a {self.n}-gram model.",
                  f"{self.n}-그램 모델을 평가하려면 토큰이 {self.n - 1}개보다 많아야 합니다.")
-        if min(probs) == 0:
-            return math.inf
-        return math.exp(-sum(math.log(p) for p in probs) / len(probs))
+        return perplexity(probs)

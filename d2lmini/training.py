@@ -31,7 +31,8 @@ def clip_gradients(params_or_model, max_norm):
 
 
 def perplexity(probs):
-    """``exp(-mean log p)`` of the probabilities a model gave the tokens that occurred."""
+    """``exp(-mean log p)`` of the probabilities a model gave the tokens that occurred
+    (``inf`` when one of them is 0)."""
     probs = torch.as_tensor(probs, dtype=torch.float64)
     if probs.numel() == 0:
         fail("perplexity needs at least one probability.",

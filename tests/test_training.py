@@ -115,3 +115,7 @@ def test_gpu_training_matches_the_interface(char_data):
         assert next(model.parameters()).is_cuda
         assert history["val_ppl"][-1] < 28
         assert model.predict("time ", 5, char_data.vocab).startswith("time ")
+
+
+def test_perplexity_is_infinite_when_a_token_got_probability_zero():
+    assert d2lmini.perplexity([0.9, 0.0]) == math.inf
