@@ -28,7 +28,9 @@ LANG_TAGS = {"lang-ko", "lang-en"}
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 HEADING = re.compile(r"^(#{1,6}) (?:\d+(?:\.\d+)*\.? )?(?P<ko>\S.*?) · (?P<en>\S.*)$")
 # MyST-only syntax: Jupyter and Colab would show it verbatim
-RAW_MYST = re.compile(r"\{[a-z][\w:-]*\}`|^\s*(```|:::)\{|^\s*\(\w[\w-]*\)=\s*$", re.M)
+# (a citation role, {cite:p}`key`, is allowed: Jupyter shows it as a readable "{cite:p}key")
+RAW_MYST = re.compile(r"\{(?!cite(?::[a-z]+)?\})[a-z][\w:-]*\}`|^\s*(```|:::)\{|^\s*\(\w[\w-]*\)=\s*$",
+                      re.M)
 MD = MarkdownIt("commonmark")
 
 
