@@ -16,9 +16,11 @@ f64 = torch.float64
 
 
 def timed(panel, **values):
-    start = time.perf_counter()
+    """``panel.set(**values)`` and the CPU seconds it took (CPU time, not wall time:
+    other jobs on a shared machine do not count)."""
+    start = time.process_time()
     out = panel.set(**values)
-    return out, time.perf_counter() - start
+    return out, time.process_time() - start
 
 
 # ---------------------------------------------------------------- the lemma
@@ -55,7 +57,7 @@ def test_linear_norms_are_norms_of_matrix_powers(ns):
             power = torch.linalg.matrix_power(radius * W_J, T - t)
             expected = torch.linalg.matrix_norm(power, ord=2)
             assert out["norms"][t] == pytest.approx(float(expected), rel=1e-8)
-        assert seconds < 2.0  # 0.5 s on an idle CPU; slack for a shared machine
+        assert seconds < 1.0  # the budget is 0.5 s; slack for a busy machine's caches
     assert plt.get_fignums() == []  # shown and closed, not leaked
 
 
@@ -128,7 +130,7 @@ def test_truncation_control_matches_detach_every_k_steps(ns):
         assert torch.allclose(out["grad"], expected, atol=1e-12)
         error = float((expected - g_full).norm() / g_full.norm())
         assert out["relative_error"] == pytest.approx(error, abs=1e-12)
-        assert seconds < 2.0
+        assert seconds < 1.0
     assert panel.set(k=T)["relative_error"] < 1e-12
     assert torch.allclose(panel.set(k=T)["grad"], truncated_by_detach(ns, 10**6))
     assert all(e > 1e-3 for e in ns["regular_errors"][:T // 2])  # biased
