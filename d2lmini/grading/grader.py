@@ -319,7 +319,7 @@ def _finish(job, running, rows, bar):
 
 
 def _bar(total, enabled):
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
     tqdm.monitor_interval = 0  # no monitor thread: we fork
     return tqdm(total=total, desc="grading · 채점", unit="nb", disable=not enabled,
                 file=sys.stderr, dynamic_ncols=True)
