@@ -35,14 +35,9 @@ class CheckReport:
         self.note = note              # (ko, en): a problem that stopped the check
 
     @property
-    def passed(self):
-        return sum(c.ok for c in self.cases)
-
-    @property
     def score(self):
-        if not self.cases:
-            return 0
-        return round(self.points * self.passed / len(self.cases), 2)
+        from .runner import fractional_score
+        return fractional_score(self.points, self.cases)
 
     def _lines(self):
         score_ko, score_en = msg("score", score=f"{self.score:g}", points=self.points)

@@ -3,6 +3,8 @@ import math
 
 import torch
 
+from .messages import msg
+
 RTOL, ATOL = 1e-4, 1e-6
 
 
@@ -37,7 +39,6 @@ class _Located(Exception):
 
 
 def _fail(key, **fields):
-    from .messages import msg
     raise _Located(msg(key, **fields))
 
 
@@ -49,7 +50,6 @@ def compare(expected, got, path="", rtol=RTOL, atol=ATOL):
         ko, en = err.args[0]
         where = err.args[1] if len(err.args) > 1 else ""
         if where:
-            from .messages import msg
             ko, en = msg("at", where=where, detail=ko)[0], msg("at", where=where, detail=en)[1]
         raise Mismatch((ko, en)) from None
 

@@ -102,7 +102,8 @@ def tokenize_words(text):
 def build_vocab(tokens, min_freq=0, reserved_tokens=()):
     counts = collections.Counter(tokens)
     out = ["<unk>"]
-    out += [t for i, t in enumerate(reserved_tokens) if t not in out[:1] + list(reserved_tokens[:i])]
+    for t in reserved_tokens:
+        out += [] if t in out else [t]
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return out + [t for t, c in ranked if c >= min_freq and t not in out]
 

@@ -74,7 +74,7 @@ def _child_main(path, timeout, out_fd):
     import torch
 
     from . import hidden as hidden_module
-    from .runner import Forbidden, one_line, run_exercise, time_limit
+    from .runner import CaseTimeout, Forbidden, one_line, run_exercise, time_limit
 
     def write(**event):
         data = (json.dumps(event) + "\n").encode()
@@ -119,13 +119,13 @@ def _child_main(path, timeout, out_fd):
     write(event="chapter", chapter=chapter)
 
     hidden = hidden_module.HIDDEN
-    sys.modules.pop("d2lmini.grading.hidden", None)
+    _hide_grading_modules()
     blocked_dirs = tuple(str(p) + os.sep for p in (PACKAGE_DIR, REPO_EXERCISES))
 
     def audit(event, args):
         if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
             target = os.path.realpath(os.fsdecode(args[0]))
-            if target.startswith(blocked_dirs) and not target.endswith(".pyc"):
+            if target.startswith(blocked_dirs):
                 raise Forbidden(f"grading files are not readable while grading: {target}")
         elif event.startswith(BLOCKED_EVENTS):
             raise Forbidden(f"{event} is not allowed while grading")
@@ -147,7 +147,6 @@ def _child_main(path, timeout, out_fd):
         except SystemExit:
             write(event="cell_error", cell=i, error="called sys.exit()")
         except BaseException as err:  # noqa: B902
-            from .runner import CaseTimeout
             error = (f"ran longer than {cell_seconds:g} s" if isinstance(err, CaseTimeout)
                      else one_line(err, 80))
             write(event="cell_error", cell=i, error=error)
@@ -175,6 +174,24 @@ def _child_main(path, timeout, out_fd):
         write(event="exercise", id=ex.id, score=result.score, passed=result.passed,
               cases=len(result.cases), problem=problem)
     write(event="done")
+
+
+def _hide_grading_modules():
+    """Let the submission import only a stand-in ``d2lmini.grading`` whose ``check`` does
+    nothing: the hidden cases and the reference implementations are not importable (their
+    files cannot be opened either, see the audit hook). Not a sandbox: objects stay in memory.
+    """
+    import types
+
+    import d2lmini
+    real = sys.modules["d2lmini.grading"]
+    stand_in = types.ModuleType("d2lmini.grading", real.__doc__)
+    stand_in.__file__ = real.__file__
+    stand_in.check = lambda *args, **kwargs: None
+    for name in ("d2lmini.grading", "d2lmini.grading.hidden", "d2lmini.grading.exercises"):
+        sys.modules.pop(name, None)
+    sys.modules["d2lmini.grading"] = stand_in
+    d2lmini.grading = stand_in
 
 
 # ---------------------------------------------------------------- the parent

@@ -88,6 +88,13 @@ class CaseResult:
     hidden: bool = False
 
 
+def fractional_score(points, cases):
+    """``points × passed / cases``, rounded to 0.01 (0 without cases)."""
+    if not cases:
+        return 0
+    return round(points * sum(c.ok for c in cases) / len(cases), 2)
+
+
 @dataclasses.dataclass
 class ExerciseResult:
     id: str
@@ -100,9 +107,7 @@ class ExerciseResult:
 
     @property
     def score(self):
-        if not self.cases:
-            return 0.0
-        return round(self.points * self.passed / len(self.cases), 2)
+        return fractional_score(self.points, self.cases)
 
     def kinds(self):
         return {c.kind for c in self.cases}
