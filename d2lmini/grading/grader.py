@@ -236,7 +236,9 @@ def _row(job):
     for ex in for_chapter(chapter) if chapter else []:
         maximum += ex.points
         e = done.get(ex.id)
-        score = e["score"] if e else 0
+        score = e.get("score", 0) if e else 0
+        if not isinstance(score, (int, float)) or not 0 <= score <= ex.points:
+            score = 0  # a forged event (a submission can write to any open descriptor)
         row[ex.id] = f"{score:g}"
         total += score
         if e and e.get("problem"):

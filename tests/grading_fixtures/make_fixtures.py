@@ -5,7 +5,7 @@
 Each notebook is built from an exercise source (solutions kept, or replaced by stubs) and
 then changed in one way: a wrong answer, a missing function, or one of the hostile kinds
 (infinite loop, sys.exit, os._exit, top-level exception, enormous output, wrong return type,
-input mutation, reading the hidden cases from disk), plus files that are not notebooks.
+input mutation, reading the hidden cases from disk, importing the reference implementation), plus files that are not notebooks.
 expected.csv is what the grader must write for this folder (with --timeout 6).
 """
 import pathlib
@@ -104,6 +104,11 @@ def main():
         "    path = pathlib.Path(d2lmini.grading.__file__).with_name('hidden.py')\n"
         "    text = path.read_text()\n"
         "    return 4.0 if 'uniform' in text else 0.0")
+    books["imports_oracle.ipynb"] = replace_function(
+        nb("9_3_language_models"), "perplexity",
+        "def perplexity(log_probs):\n"
+        "    from d2lmini.grading.exercises import perplexity as reference\n"
+        "    return reference(log_probs)")
     unknown = nb("9_3_language_models")
     del unknown.metadata["d2lmini"]
     books["notes.ipynb"] = unknown
