@@ -70,11 +70,11 @@ class CheckReport:
                 if self.note else "")
         case_ko, case_en = msg("case")
         res_ko, res_en = msg("result")
+        table = (f'<table><thead><tr><th></th><th style="text-align:left">'
+                 f'{case_en} · {case_ko}</th><th style="text-align:left">{res_en} · {res_ko}'
+                 f'</th></tr></thead><tbody>{cells}</tbody></table>' if rows else "")
         return (f'<div class="d2lmini-check"><p style="margin:0.3em 0"><b>{e(head[0])}</b>'
-                f' — {e(head[1])}</p>'
-                f'{note}<table><thead><tr><th></th><th style="text-align:left">'
-                f'{case_en} · {case_ko}</th><th style="text-align:left">{res_en} · {res_ko}'
-                f'</th></tr></thead><tbody>{cells}</tbody></table>'
+                f' — {e(head[1])}</p>{note}{table}'
                 f'<p style="margin:0.3em 0"><i>{e(foot[1])} · {e(foot[0])}</i></p></div>')
 
 
