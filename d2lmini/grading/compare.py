@@ -63,8 +63,8 @@ def _compare(expected, got, path, rtol, atol):
         if expected.is_floating_point() != got.is_floating_point() and not expected.is_floating_point():
             _fail("wrong_type", expected=f"tensor of {str(expected.dtype)[6:]}",
                   got=f"tensor of {str(got.dtype)[6:]}")
-        e = expected.detach().double()
-        g = got.detach().double()
+        e = expected.detach().cpu().double()
+        g = got.detach().cpu().double()
         if not torch.allclose(g, e, rtol=rtol, atol=atol, equal_nan=True):
             _fail("mismatch", expected=short(expected), got=short(got))
     elif isinstance(expected, bool) or expected is None or isinstance(expected, str):
