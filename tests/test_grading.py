@@ -276,3 +276,12 @@ def test_grading_the_fixture_folder_gives_the_expected_gradebook(tmp_path):
 def test_grade_refuses_a_missing_folder(tmp_path):
     result = cli("grade", tmp_path / "nothing", "--out", tmp_path / "gb.csv")
     assert result.returncode == 2 and not (tmp_path / "gb.csv").exists()
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=[p.stem for p in SOURCES])
+def test_first_code_cell_installs_d2lmini_like_the_chapters(md):
+    import sync_install_cell
+    nb = jupytext.read(md)
+    first = sync_install_cell.first_code_cell(nb)
+    assert first.source == sync_install_cell.install_cell_source(*sync_install_cell.repository())
+    assert first.metadata.get("tags") == sync_install_cell.TAGS
