@@ -66,7 +66,8 @@ def test_there_are_chapters_and_the_toc_lists_them():
 
 def test_ipynb_twins_are_not_sphinx_documents():
     excluded = CONFIG["exclude_patterns"]
-    for pattern in ("chapters/*.ipynb", "README.md", "CONTRIBUTING.md", "exercises", ".venv"):
+    for pattern in ("chapters/*.ipynb", "README.md", "CONTRIBUTING.md", "exercises/*.md",
+                    "exercises/solutions", ".venv"):
         assert pattern in excluded
 
 
