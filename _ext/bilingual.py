@@ -302,6 +302,17 @@ def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) 
                 and "MathJax" not in str(getattr(js, "attributes", {}).get("body", ""))]
 
 
+def static_changed(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Rewrite one page when a file of _static/ changed: Sphinx copies static files only
+    when it writes a page, so an incremental build would keep the old script."""
+    out = Path(app.outdir) / "_static"
+    for src in (Path(app.srcdir) / "_static").glob("*"):
+        dst = out / src.name
+        if src.is_file() and (not dst.is_file() or dst.read_bytes() != src.read_bytes()):
+            return [app.config.root_doc]
+    return []
+
+
 def setup(app: Sphinx) -> dict:
     _wrap_markdown_cells()
     app.add_transform(SplitBilingualTitles)
@@ -311,5 +322,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", on_config_inited)
     app.connect("config-inited", bilingual_code_prompts)
     app.connect("config-inited", search_language)
+    app.connect("env-get-outdated", static_changed)
     app.connect("html-page-context", on_html_page_context, priority=900)  # after the theme
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -60,9 +60,6 @@
     "Preparing search...": "검색을 준비하는 중…",
     "Please activate JavaScript to enable the search functionality.":
       "검색하려면 자바스크립트를 켜 주세요.",
-    "Your search did not match any documents. Please make sure that all words are spelled " +
-      "correctly and that you've selected enough categories.":
-      "검색어에 맞는 문서가 없습니다. 철자를 확인해 주세요.",
     "Color mode": "색 모드",
     "Light": "밝게",
     "Dark": "어둡게",
@@ -102,6 +99,9 @@
     "Show code cell content": "셀 펼치기",
     "Hide code cell content": "셀 접기"
   };
+  KO["Your search did not match any documents. Please make sure that all words are spelled " +
+     "correctly and that you've selected enough categories."] =
+    "검색어에 맞는 문서가 없습니다. 철자를 확인해 주세요.";
   var KO_PATTERNS = [
     [/^Search finished, found (\d+) page\(s\) matching the search query\.$/,
      "검색을 마쳤습니다. 검색어에 맞는 페이지가 $1개 있습니다."],
