@@ -274,6 +274,11 @@
       drop.forEach(function (q) {
         doc.querySelectorAll(q).forEach(function (el) { el.remove(); });
       });
+      if (other === ".lang-ko") {   // the glossary's Korean terms (shown in both languages)
+        doc.querySelectorAll(".lang-both").forEach(function (el) {
+          if (/[\uac00-\ud7a3]/.test(el.textContent)) el.remove();
+        });
+      }
       var main = doc.querySelector('[role="main"]');
       var el = anchor && main ? (main.querySelector(anchor) || main) : main;
       if (!el) return "";

@@ -606,12 +606,12 @@ def test_link_carries_the_language_and_pages_name_both(reader):
 def test_search_finds_stems_with_snippets_in_the_reader_language(reader, lang):
     s = reader(lang)
     queries = {"ko": ["역전파", "퍼플렉서티"], "en": ["perplexity", "backpropagation"]}[lang]
+    p = s.page
     for query in queries:
-        p = s.open("search")
         p.goto(s.base + "search.html?q=" + urllib.parse.quote(query), wait_until="load")
-        p.wait_for_function("document.querySelector('#search-progress') && "
-                            "/\\d/.test(document.querySelector('#search-progress').textContent)",
-                            timeout=20000)
+        p.wait_for_function("document.querySelector('#search-results .search-summary') && "
+                            "/\\d/.test(document.querySelector('#search-results .search-summary')"
+                            ".textContent)", timeout=20000)
         p.wait_for_timeout(800)   # snippets are fetched page by page
         links = p.eval_on_selector_all("#search-results li > a", "els => els.map(e => e.href)")
         assert links, f"{query!r} ({lang}): no result"
@@ -627,7 +627,7 @@ def test_search_finds_stems_with_snippets_in_the_reader_language(reader, lang):
         titles = p.eval_on_selector_all("#search-results li > a",
                                         "els => els.map(e => e.innerText)")
         assert all(bool(re.search("[가-힣]", t)) == (lang == "ko") for t in titles), titles
-        progress = p.locator("#search-progress").inner_text()
+        progress = p.locator("#search-results .search-summary").inner_text()
         assert bool(re.search("[가-힣]", progress)) == (lang == "ko"), progress
     assert not s.errors, "\n".join(s.errors)
 
