@@ -429,13 +429,15 @@ def test_interface_speaks_the_reader_language(reader, lang):
 
 
 @pytest.mark.parametrize("lang", list(LANGS))
-def test_phone_no_sideways_scrolling_and_drawers(reader, lang):
+def test_phone_no_sideways_scrolling_equations_and_drawers(reader, lang):
     s = reader(lang, PHONE)
     ARTIFACTS.mkdir(exist_ok=True)
-    wide = []
+    wide, cut = [], []
     for page in PAGES:
         p = s.open(page)
         typeset(p)
+        if page in CHAPTERS:
+            cut += equations(p, page, PHONE)
         width = p.evaluate("document.documentElement.scrollWidth")
         if width > PHONE:
             culprit = p.evaluate("""(vw) => [...document.querySelectorAll('body *')]
@@ -445,6 +447,7 @@ def test_phone_no_sideways_scrolling_and_drawers(reader, lang):
         if page == CHAPTERS[0]:
             p.screenshot(path=str(ARTIFACTS / f"phone-{pathlib.Path(page).name}-{lang}.png"))
     assert not wide, f"pages wider than a {PHONE}px phone ({lang}):\n" + "\n".join(wide)
+    assert not cut, f"display equations cut off at {PHONE}px:\n" + "\n".join(cut)
     # the drawers: the visible ☰ opens the book's contents, the list icon the page's
     p = s.open(CHAPTERS[0])
     for button, dialog in ((".bd-header-article .primary-toggle", "#pst-primary-sidebar-modal"),
@@ -482,43 +485,39 @@ def test_desktop_toggle_collapses_the_sidebar_and_one_search_field(reader):
     p.screenshot(path=str(ARTIFACTS / "desktop-9_1-ko.png"))
 
 
-@pytest.mark.parametrize("width", [DESKTOP, PHONE])
-def test_display_equations_are_never_cut_off(reader, width):
-    s = reader("en", width)
-    cut, scrolling = [], []
+# Runs in the page: each display equation, whether it is cut off (wider than its box, or than
+# the article, without scrolling) and whether it scrolls in its box
+EQUATIONS = r"""
+() => [...document.querySelectorAll('article mjx-container[display="true"]')].map(e => {
+  const box = e.closest('div.math') || e;
+  const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const clipped = (el) => el.scrollWidth > el.clientWidth + 1 && !scrolls(el);
+  const article = document.querySelector('article.bd-article').getBoundingClientRect();
+  const tex = (e.querySelector('mjx-assistive-mml') || e).textContent;
+  return {tex: String(tex).slice(0, 60),
+          cut: clipped(e) || clipped(box) ||
+               (e.getBoundingClientRect().right > article.right + 1 && !scrolls(e)),
+          scrolls: e.scrollWidth > e.clientWidth + 1};
+})
+"""
+
+
+def equations(p, page, width):
+    """Problems (cut-off display equations) of a typeset page; reports those that scroll."""
+    found = p.evaluate(EQUATIONS)
+    report("layout-report.txt", [f"{page} at {width}px: display equation scrolls: {e['tex']}"
+                                 for e in found if e["scrolls"]])
+    return [f"{page} at {width}px: {e['tex']}" for e in found if e["cut"]]
+
+
+def test_desktop_equations_and_code_fit(reader):
+    """At 1280 px no display equation is cut off, and code/outputs fit the text column."""
+    s = reader("en")
+    cut, wide = [], []
     for page in CHAPTERS:
         p = s.open(page)
         typeset(p)
-        for eq in p.evaluate("""() => [...document.querySelectorAll(
-                'article mjx-container[display="true"]')].map(e => {
-              const box = e.closest('div.math') || e;
-              const clipped = (el) => {    // a box wider than its content area, not scrolling
-                const st = getComputedStyle(el);
-                return el.scrollWidth > el.clientWidth + 1 &&
-                       !['auto', 'scroll'].includes(st.overflowX);
-              };
-              const tex = (e.closest('.math') || e).getAttribute('data-tex') ||
-                          (e.querySelector('mjx-assistive-mml') || e).textContent;
-              return {tex: String(tex).slice(0, 60), cut: clipped(e) || clipped(box) ||
-                      e.getBoundingClientRect().right > document.querySelector(
-                        'article.bd-article').getBoundingClientRect().right + 1 &&
-                        !['auto', 'scroll'].includes(getComputedStyle(e).overflowX),
-                      scrolls: e.scrollWidth > e.clientWidth + 1};
-            })"""):
-            if eq["cut"]:
-                cut.append(f"{page}: {eq['tex']}")
-            if eq["scrolls"]:
-                scrolling.append(f"{page}: {eq['tex']}")
-    report("layout-report.txt", [f"display equations that scroll at {width}px: {len(scrolling)}",
-                                 *scrolling])
-    assert not cut, f"display equations cut off at {width}px:\n" + "\n".join(cut)
-
-
-def test_code_fits_the_column(reader):
-    s = reader("en")
-    wide = []
-    for page in CHAPTERS:
-        p = s.open(page)
+        cut += equations(p, page, DESKTOP)
         for block in p.evaluate("""() => [...document.querySelectorAll(
                 'article div.cell_input pre, article div.cell_output pre')].map(e => ({
               wide: e.scrollWidth - e.clientWidth,
@@ -527,6 +526,7 @@ def test_code_fits_the_column(reader):
               .filter(b => b.wide > 1)"""):
             kind = "output" if block["out"] else "code"
             wide.append((page, f"{page}: {kind} {block['wide']}px too wide: {block['line'][:80]}"))
+    assert not cut, f"display equations cut off at {DESKTOP}px:\n" + "\n".join(cut)
     report("layout-report.txt", [f"code/output blocks wider than their column at {DESKTOP}px:"
                                  f" {len(wide)}", *[w for _, w in wide]])
     if wide and {page for page, _ in wide} <= COPYEDIT:
@@ -535,25 +535,36 @@ def test_code_fits_the_column(reader):
     assert not wide, "blocks wider than the text column:\n" + "\n".join(w for _, w in wide)
 
 
+IMG = re.compile(r"<img\b[^>]*>")
+
+
 def test_figures_have_alt_texts_in_the_reader_language(reader):
     missing = []
-    for lang in LANGS:
+    for page in CHAPTERS:   # the built pages: every figure (an output image) has a description
+        for tag in IMG.findall((HTML / f"{page}.html").read_text(encoding="utf-8")):
+            if "_images/" not in tag:
+                continue
+            m = re.search(r'\balt="([^"]*)"', tag)
+            alt = m.group(1) if m else ""
+            if not alt.strip() or re.search(r"[/\\]|\.(png|svg|jpe?g)$", alt):
+                missing.append((page, f"{page}: {alt or '(no alt)'}"))
+    for lang in LANGS:   # a bilingual alt shows the reader's half
         s = reader(lang)
         for page in CHAPTERS:
+            if "data-alt-en" not in (HTML / f"{page}.html").read_text(encoding="utf-8"):
+                continue
             p = s.open(page)
-            for alt in p.eval_on_selector_all("article .cell_output img",
-                                              "els => els.map(e => e.getAttribute('alt') || '')"):
-                if not alt.strip() or re.search(r"[/\\]|\.(png|svg|jpe?g)$", alt) or \
-                        alt.startswith("_build"):
-                    missing.append((page, f"{page}: {alt or '(no alt)'}"))
-                elif bool(re.search("[가-힣]", alt)) != (lang == "ko") or " · " in alt:
-                    missing.append((page, f"{page} ({lang}): alt not in {lang}: {alt}"))
+            for alt in p.eval_on_selector_all("article img[data-alt-en]",
+                                              "els => els.map(e => e.getAttribute('alt'))"):
+                assert bool(re.search("[가-힣]", alt)) == (lang == "ko") and " · " not in alt, \
+                    f"{page} ({lang}): alt not in the reader's language: {alt}"
+            break
     pages = {page for page, _ in missing}
     if missing and pages <= COPYEDIT:
-        pytest.xfail(f"figures of {sorted(pages)} have no alt text yet (the copyedit helper "
-                     "adds mystnb.image.alt to chapters 9.1-9.4, issue 11): " + missing[0][1])
-    assert not missing, "figures without an alt text in the reader's language:\n" + \
-        "\n".join(sorted({m for _, m in missing}))
+        pytest.xfail(f"figures of {sorted(pages)} have the image path as alt text (the copyedit "
+                     "helper adds mystnb.image.alt to chapters 9.1-9.4, issue 11): " +
+                     f"{len(missing)} figures, e.g. " + missing[0][1])
+    assert not missing, "figures without an alt text:\n" + "\n".join(m for _, m in missing)
 
 
 def test_accessibility_of_the_toggle_and_static_lang(reader):
@@ -649,9 +660,12 @@ def test_offline_and_light(browser, server):
         files = []
         s.page.on("request", lambda r, files=files: files.append(r.url))
         try:
-            p = s.open(page, settle=True)
+            p = s.open(page)
             typeset(p)
-            p.wait_for_load_state("networkidle")
+            try:   # a loaded CI machine may never be idle for 500 ms: count what came so far
+                p.wait_for_load_state("networkidle", timeout=30000)
+            except sync_api.TimeoutError:
+                pass
             total, widget = 0, 0
             for url in dict.fromkeys(files):
                 if url.startswith(server):
@@ -686,3 +700,18 @@ def test_offline_and_light(browser, server):
                      "; ".join(lines))
     assert not outside, "requests to other hosts:\n" + "\n".join(sorted(set(outside)))
     assert not heavy, f"pages over {PAGE_BUDGET} bytes gzip:\n" + "\n".join(lines)
+
+
+def test_alt_split_and_search_particles_agree():
+    """Build-side pieces without a browser: a bilingual alt is split; the particles stripped
+    from indexed words (_ext/bilingual.py) are those stripped from queries (bilingual.js)."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import bilingual
+    out = bilingual.split_alt('<img alt="잡음이 섞인 사인 곡선 · A noisy sine curve" src="x.png" />')
+    assert 'alt="잡음이 섞인 사인 곡선"' in out and 'data-alt-en="A noisy sine curve"' in out
+    assert bilingual.korean_stem("역전파까지") == "역전파"
+    assert bilingual.korean_stem("모델의") == "모델" and bilingual.korean_stem("평가") == "평가"
+    js = (ROOT / "_static" / "bilingual.js").read_text(encoding="utf-8")
+    m = re.search(r'var PARTICLES = \(((?:"[^"]*"\s*\+?\s*)+)\)', js)
+    words = "".join(re.findall(r'"([^"]*)"', m.group(1))).split()
+    assert sorted(words) == sorted(bilingual.PARTICLES)
