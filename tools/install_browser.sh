@@ -2,10 +2,11 @@
 # What the browser test (tests/test_browser.py) needs, installed only when missing; idempotent.
 #   * Debian's chromium and a Korean font (fonts-nanum), via apt (CI runs as root; elsewhere sudo).
 #     Playwright drives this system chromium: no browser is ever downloaded by Playwright.
-#   * The ipywidgets embed bundle, RequireJS and MathJax, at the exact versions (and bytes) that
-#     the book loads from jsDelivr (nb_ipywidgets_js and mathjax_path in _config.yml), unpacked from their npm
+#   * The ipywidgets embed bundle and RequireJS, at the exact versions (and bytes) that
+#     the book loads from jsDelivr (nb_ipywidgets_js in _config.yml), unpacked from their npm
 #     tarballs into tools/browser/node_modules/ (git-ignored). The test serves them in place of
-#     the CDN, so the widgets of the book are really rendered.
+#     the CDN, so the widgets of the book are really rendered. (MathJax is part of the built
+#     book: _ext/page_assets.py copies it from the pinned sphinx-mathjax-offline package.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,6 @@ fi
 PACKAGES=(
   "@jupyter-widgets/html-manager@1.0.15 dist/embed-amd.js"
   "requirejs@2.3.8 require.js"
-  "mathjax@3.2.2 es5/tex-mml-chtml.js"
 )
 DEST=tools/browser/node_modules
 for entry in "${PACKAGES[@]}"; do
