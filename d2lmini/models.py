@@ -4,7 +4,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import _model_checks as check
-from ._checks import fail, integer, non_negative, positive, positive_int, string, warn
+from ._checks import (fail, integer, non_negative, positive, positive_int, string, tensor,
+                      warn)
 from .bptt import tanh_recurrence
 
 
@@ -34,8 +35,13 @@ class LinearRegression(Module):
 
     def forward(self, X):
         """``X``: ``(batch, num_inputs)`` floats → ``(batch, 1)``."""
-        from ._checks import tensor
         tensor("X", X, ndim=2, kind="float", what="of shape (batch, num_inputs)")
+        want = getattr(self.net, "in_features", 0)
+        if want and X.shape[1] != want:
+            fail(f"X has {X.shape[1]} features per example but the model was built for "
+                 f"{want} (e.g. trained with tau={want}).",
+                 f"X의 예제당 특성은 {X.shape[1]}개인데 모델은 {want}개로 만들어졌습니다"
+                 f"(예: tau={want}로 훈련함).")
         return self.net(X)
 
     def loss(self, y_hat, y):
