@@ -64,7 +64,12 @@ def number(name, value, low=None, high=None, above=None, finite=True):
     if _is_bool(value) or not isinstance(value, numbers.Real):
         fail(f"{name} must be a number, got {value!r} ({_kind(value)}).",
              f"{name}은(는) 숫자여야 합니다. 받은 값: {value!r} ({_kind(value)})", TypeError)
-    value = int(value) if isinstance(value, numbers.Integral) else float(value)
+    if isinstance(value, numbers.Integral):
+        value = int(value)
+        if abs(value) > 2**63:
+            fail(f"{name} is too large: {value}.", f"{name}이(가) 너무 큽니다: {value}")
+    else:
+        value = float(value)
     if math.isnan(value) or (finite and math.isinf(value)):
         fail(f"{name} must be a finite number, got {value}.",
              f"{name}은(는) 유한한 수여야 합니다(NaN이나 무한대는 안 됩니다). 받은 값: {value}")
@@ -125,37 +130,37 @@ def string(name, value, hint=""):
     return value
 
 
-def tensor(name, value, ndim=None, kind=None, what=""):
+def tensor(name, value, ndim=None, kind=None, shape=""):
     """``value`` must be a tensor with ``ndim`` axes (an int or a tuple of ints) and, if
-    ``kind`` is ``"int"`` or ``"float"``, of that kind of dtype. ``what`` names the shape."""
-    shape = f" {what}" if what else ""
+    ``kind`` is ``"int"`` or ``"float"``, of that kind of dtype; ``shape`` describes it."""
+    shape, shape_ko = (f" of shape {shape}", f"({shape} 모양)") if shape else ("", "")
     if not isinstance(value, torch.Tensor):
         fail(f"{name} must be a torch tensor{shape}, got {_kind(value)} "
              f"(convert it with torch.tensor(...)).",
-             f"{name}은(는) torch 텐서{shape}여야 합니다. 받은 형식: {_kind(value)} "
+             f"{name}은(는) torch 텐서{shape_ko}여야 합니다. 받은 형식: {_kind(value)} "
              f"(torch.tensor(...)로 바꾸세요).", TypeError)
     is_int = not value.is_floating_point() and not value.is_complex() \
         and value.dtype != torch.bool
     if kind == "int" and not is_int:
         fail(f"{name} must hold integer token ids{shape}, got dtype {value.dtype} "
              f"(convert with .long() only if the values are ids).",
-             f"{name}은(는) 정수 토큰 인덱스{shape}여야 합니다. 받은 dtype: {value.dtype} "
+             f"{name}은(는) 정수 토큰 인덱스{shape_ko}여야 합니다. 받은 dtype: {value.dtype} "
              f"(값이 인덱스라면 .long()으로 바꾸세요).", TypeError)
     if kind == "float" and not value.is_floating_point():
         fail(f"{name} must be a floating-point tensor{shape}, got dtype {value.dtype} "
              f"(use .float()).",
-             f"{name}은(는) 실수 텐서{shape}여야 합니다. 받은 dtype: {value.dtype} "
+             f"{name}은(는) 실수 텐서{shape_ko}여야 합니다. 받은 dtype: {value.dtype} "
              f"(.float()을 쓰세요).", TypeError)
     dims = (ndim,) if isinstance(ndim, int) else ndim
     if dims is not None and value.dim() not in dims:
         fail(f"{name} must have {' or '.join(map(str, dims))} axes{shape}, got shape "
              f"{tuple(value.shape)}.",
-             f"{name}은(는) 축이 {' 또는 '.join(map(str, dims))}개여야 합니다{shape}. "
+             f"{name}{shape_ko}은(는) 축이 {' 또는 '.join(map(str, dims))}개여야 합니다. "
              f"받은 모양: {tuple(value.shape)}")
     return value
 
 
-def ids_in_range(name, ids, size, hint=""):
+def ids_in_range(name, ids, size, hint="", hint_ko=""):
     """Integer tensor ``ids`` must lie in ``0 … size - 1`` (and not be empty)."""
     if ids.numel() == 0:
         fail(f"{name} is empty (shape {tuple(ids.shape)}): give at least one token.",
@@ -164,6 +169,16 @@ def ids_in_range(name, ids, size, hint=""):
     if low < 0 or high >= size:
         bad = low if low < 0 else high
         fail(f"{name} holds token id {bad}, outside 0 … {size - 1}{hint}.",
-             f"{name}에 범위 0 … {size - 1} 밖의 토큰 인덱스 {bad}가 있습니다{hint}.",
+             f"{name}에 범위 0 … {size - 1} 밖의 토큰 인덱스 {bad}이(가) 있습니다{hint_ko}.",
              IndexError)
     return ids
+
+
+def read_only(owner, name):
+    """A property setter that refuses: ``name`` of ``owner`` is fixed at construction."""
+    def refuse(self, value):
+        fail(f"{name} cannot be changed after construction (the data were cut with it): make "
+             f"a new {owner}(..., {name}=...).",
+             f"{name}은(는) 생성한 뒤에 바꿀 수 없습니다(데이터를 이미 그 값으로 잘랐습니다). "
+             f"{owner}(..., {name}=...)으로 새로 만드세요.", AttributeError)
+    return refuse

@@ -17,7 +17,7 @@ def same_device(name, value, weight):
 
 def token_ids(name, X, vocab_size, weight, layout="(batch, num_steps)"):
     """``X`` must be a 2-D integer tensor of ids below ``vocab_size``; returns it as int64/32."""
-    tensor(name, X, kind="int", what=f"of shape {layout}")
+    tensor(name, X, kind="int", shape=layout)
     if X.dim() != 2:
         hint = (f" (one sequence? add a batch axis: {name}.unsqueeze(0))" if X.dim() == 1 else
                 " (one-hot vectors? pass the token ids themselves)" if X.dim() == 3 else "")
@@ -28,8 +28,8 @@ def token_ids(name, X, vocab_size, weight, layout="(batch, num_steps)"):
              f"{name}은(는) {layout} 모양의 2차원 토큰 인덱스여야 합니다. 받은 모양: "
              f"{tuple(X.shape)}{hint_ko}")
     same_device(name, X, weight)
-    ids_in_range(name, X, vocab_size, hint=f" (vocab_size={vocab_size}: did the data come "
-                 f"from another vocabulary?)")
+    ids_in_range(name, X, vocab_size, f" (vocab_size={vocab_size}: did the data come from "
+                 f"another vocabulary?)", f" (vocab_size={vocab_size}: 다른 어휘로 만든 데이터인가요?)")
     return X if X.dtype in INT_IDS else X.long()
 
 

@@ -35,7 +35,7 @@ class LinearRegression(Module):
 
     def forward(self, X):
         """``X``: ``(batch, num_inputs)`` floats → ``(batch, 1)``."""
-        tensor("X", X, ndim=2, kind="float", what="of shape (batch, num_inputs)")
+        tensor("X", X, ndim=2, kind="float", shape="(batch, num_inputs)")
         want = getattr(self.net, "in_features", 0)
         if want and X.shape[1] != want:
             fail(f"X has {X.shape[1]} features per example but the model was built for "

@@ -1,7 +1,7 @@
 """The noisy sine series of section 9.1."""
 import torch
 
-from ._checks import fail, integer, non_negative, positive_int
+from ._checks import fail, integer, non_negative, positive_int, read_only
 from .loader import TensorLoader
 
 
@@ -32,8 +32,9 @@ class SineData:
         self.time = torch.arange(1, T + 1, dtype=torch.float32)
         self.x = torch.sin(0.01 * self.time) + torch.randn(T, generator=gen) * noise
 
-    T = property(lambda self: self._T, doc="Length of the series (read-only).")
-    num_train = property(lambda self: self._num_train,
+    T = property(lambda self: self._T, read_only("SineData", "T"),
+                 doc="Length of the series (read-only).")
+    num_train = property(lambda self: self._num_train, read_only("SineData", "num_train"),
                          doc="Number of training examples (read-only).")
 
     @property

@@ -98,7 +98,7 @@ class Vocab:
         items = tokens if many else [tokens]
         get = self.token_to_idx.get
         ids = [get(t, 0) if isinstance(t, collections.abc.Hashable) else None for t in items]
-        missed = [t for t, i in zip(items, ids) if i == 0 and t != self.UNK]
+        missed = [t for t, i in zip(items, ids) if not i and (i is None or t != self.UNK)]
         if missed:
             self._unknown(missed)
         return ids if many else ids[0]

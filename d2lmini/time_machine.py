@@ -1,7 +1,7 @@
 """*The Time Machine* as (input, target) windows for language modeling."""
 import torch
 
-from ._checks import choice, fail, positive_int
+from ._checks import choice, fail, positive_int, read_only
 from .download import read_timemachine
 from .loader import TensorLoader
 from .text import TOKEN_KINDS, Vocab, preprocess, tokenize
@@ -44,15 +44,15 @@ class TimeMachine:
 
     # The sizes are fixed at construction: changing them later would let validation windows
     # slip into the training set, so they are read-only (make a new TimeMachine instead).
-    num_steps = property(lambda self: self._num_steps, lambda self, v: _read_only("num_steps"))
-    num_train = property(lambda self: self._num_train, lambda self, v: _read_only("num_train"))
-    num_val = property(lambda self: self._num_val, lambda self, v: _read_only("num_val"))
-    token = property(lambda self: self._token, lambda self, v: _read_only("token"))
+    num_steps = property(lambda self: self._num_steps, read_only("TimeMachine", "num_steps"))
+    num_train = property(lambda self: self._num_train, read_only("TimeMachine", "num_train"))
+    num_val = property(lambda self: self._num_val, read_only("TimeMachine", "num_val"))
+    token = property(lambda self: self._token, read_only("TimeMachine", "token"))
 
-    @property
-    def val_start(self):
-        """Index of the first validation window (``num_steps`` after the last training one)."""
-        return self._num_train + self._num_steps
+    val_start = property(lambda self: self._num_train + self._num_steps,
+                         read_only("TimeMachine", "val_start"),
+                         doc="Index of the first validation window (num_steps after the last "
+                             "training one).")
 
     @property
     def batch_size(self):
@@ -84,9 +84,3 @@ class TimeMachine:
         s, n = self.val_start, self.num_val
         return TensorLoader((self.X[s:s + n], self.Y[s:s + n]), self.batch_size)
 
-
-def _read_only(name):
-    fail(f"{name} cannot be changed after construction (the windows were cut with it): "
-         f"make a new TimeMachine(..., {name}=...).",
-         f"{name}은(는) 생성한 뒤에 바꿀 수 없습니다(창을 이미 그 값으로 잘랐습니다). "
-         f"TimeMachine(..., {name}=...)으로 새로 만드세요.", AttributeError)
