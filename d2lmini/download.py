@@ -51,8 +51,12 @@ def fetch(url, timeout=None, deadline=None):
                     raise TimeoutError(f"the download took longer than {deadline} s")
                 chunk = response.read1(1 << 16)
                 if not chunk:
-                    return b"".join(chunks)
+                    break
                 chunks.append(chunk)
+            data, size = b"".join(chunks), response.headers.get("Content-Length")
+            if size and size.isdigit() and len(data) != int(size):
+                raise http.client.IncompleteRead(data, int(size) - len(data))
+            return data
     except http.client.HTTPException as err:  # IncompleteRead and other protocol faults
         raise ConnectionError(f"the connection broke off ({type(err).__name__}: {err})") \
             from err
