@@ -215,11 +215,11 @@ class Trainer:
     def _diverged(self, epoch, step, loss):
         clip = ("" if self.gradient_clip_val > 0 else
                 " or gradient clipping (e.g. gradient_clip_val=1)")
-        clip_ko = "" if self.gradient_clip_val > 0 else "이나 그레이디언트 클리핑(예: gradient_clip_val=1)"
+        clip_ko = "" if self.gradient_clip_val > 0 else "이나 기울기 클리핑(예: gradient_clip_val=1)"
         fail(f"training diverged at epoch {epoch}, step {step}: the training loss is {loss}. "
              f"Try a smaller lr{clip}. history keeps the {epoch - 1} completed epoch(s).",
-             f"{epoch}번째 에포크, {step}번째 스텝에서 훈련이 발산했습니다(훈련 손실 {loss}). "
-             f"더 작은 lr{clip_ko}을 써 보세요. history에는 완료된 에포크 {epoch - 1}개가 "
+             f"{epoch}번째 에폭, {step}번째 스텝에서 훈련이 발산했습니다(훈련 손실 {loss}). "
+             f"더 작은 lr{clip_ko}을 써 보세요. history에는 완료된 에폭 {epoch - 1}개가 "
              f"남아 있습니다.", TrainingDiverged)
 
     def _record(self, model, epoch, train_loss, val_loss):
