@@ -165,6 +165,14 @@ class RNNLMScratch(Module):
 
     def loss(self, Y_hat, Y):
         """Token-mean cross-entropy of logits ``(batch, num_steps, V)`` against ``Y``."""
+        tensor("Y_hat", Y_hat, kind="float")
+        tensor("Y", Y, kind="int")
+        if Y_hat.shape[-1:] != (self.vocab_size,) or Y_hat.shape[:-1] != Y.shape:
+            fail(f"loss needs logits (batch, num_steps, {self.vocab_size}) and targets "
+                 f"(batch, num_steps); got {tuple(Y_hat.shape)} and {tuple(Y.shape)}.",
+                 f"loss에는 (batch, num_steps, {self.vocab_size}) 모양의 로짓과 (batch, "
+                 f"num_steps) 모양의 타깃이 필요합니다. 받은 모양: {tuple(Y_hat.shape)}, "
+                 f"{tuple(Y.shape)}")
         return F.cross_entropy(Y_hat.reshape(-1, self.vocab_size), Y.reshape(-1))
 
     def batch_loss(self, batch):

@@ -99,7 +99,7 @@ class NGramLM:
 
     def prob(self, context, token):
         """``P(token | last n-1 tokens of context)``."""
-        ctx = tuple(context)[-(self.n - 1):] if self.n > 1 else ()
+        ctx = tuple(_tokens(context))[-(self.n - 1):] if self.n > 1 else ()
         num = self.counts.get(ctx + (token,), 0) + self.k
         den = self.context_counts.get(ctx, 0) + self.k * self.vocab_size
         return num / den if den > 0 else 0.0

@@ -52,7 +52,7 @@ def clip_gradients(params_or_model, max_norm):
             or math.isinf(value):
         fail(f"max_norm must be a number > 0 (and finite), got {max_norm!r}.",
              f"max_norm은 0보다 큰 유한한 수여야 합니다. 받은 값: {max_norm!r}")
-    max_norm = float(value) if not isinstance(value, int) else value
+    max_norm = positive("max_norm", value)
     grads = [p.grad for p in _parameters(params_or_model) if p.grad is not None]
     if not grads:
         return torch.tensor(0.0)

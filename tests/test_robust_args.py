@@ -167,6 +167,13 @@ BAD = [
     ("NGramLM vocab too small", lambda: NGramLM("abcd", 2, 2), ValueError, "distinct"),
     ("NGramLM tokens=None", lambda: NGramLM(None, 2, 2), TypeError, "tokens"),
     ("NGramLM n=2.0", lambda: NGramLM("abab", 2.0, 2), TypeError, "n"),
+    ("NGramLM prob context=None", lambda: NGramLM("abab", 2, 2).prob(None, "a"), TypeError,
+     "tokens"),
+    ("plot_history({})", lambda: d2lmini.plot_history({}), TypeError, "history"),
+    ("lm.loss shapes", lambda: lm().loss(torch.zeros(2, 3, V), ids[:, :2]), ValueError,
+     "targets"),
+    ("lm.loss float targets", lambda: lm().loss(torch.zeros(2, 3, V), ids.float()), TypeError,
+     "Y"),
     ("NGramLM perplexity short", lambda: NGramLM("abab", 3, 2).perplexity("ab"), ValueError,
      "tokens"),
     # models: construction
