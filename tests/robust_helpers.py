@@ -2,6 +2,7 @@
 import re
 
 import pytest
+import torch
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
@@ -34,3 +35,13 @@ class _Clean:
         err = self.info.value
         assert is_clean(err, self.words), f"not a clean bilingual error: {err!r}"
         return suppressed
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny tensors: one thread is faster, and far faster on a crowded CPU (import this
+    fixture into a test module to use it there; the thread count is restored after)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

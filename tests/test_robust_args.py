@@ -11,18 +11,11 @@ from hypothesis import given, settings, strategies as st
 import d2lmini
 from d2lmini import (NGramLM, RNN, RNNLM, RNNLMScratch, RNNScratch, SineData, TensorLoader,
                      Trainer, Vocab)
-from robust_helpers import clean_error, is_clean
+from robust_helpers import clean_error, is_clean, one_thread  # noqa: F401 (fixture)
 
 nan, inf = float("nan"), float("inf")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: one thread is faster, and far faster on a crowded CPU."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 V = 5  # <unk> a b c d
 VOCAB = Vocab(list("abcdabca"))
 

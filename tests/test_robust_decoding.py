@@ -3,17 +3,10 @@ import pytest
 import torch
 
 from d2lmini import RNN, RNNLM, RNNLMScratch, RNNScratch, Vocab
+from robust_helpers import one_thread  # noqa: F401 (an autouse fixture)
 
 VOCAB = Vocab(list("abc"))  # <unk> a b c
 V = len(VOCAB)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def model_with_logits(table):

@@ -10,16 +10,7 @@ from d2lmini import (RNNLM, RNN, RNNLMScratch, RNNScratch, SineData, TensorLoade
                      TrainingDiverged)
 from d2lmini import progress as progress_module
 from d2lmini import training as training_module
-from robust_helpers import clean_error, is_clean
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: one thread is faster, and far faster on a crowded CPU."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+from robust_helpers import clean_error, is_clean, one_thread  # noqa: F401 (fixture)
 
 
 class Ids:
