@@ -97,7 +97,7 @@ class RNN(nn.Module):
         super().__init__()
         self.num_inputs = positive_int("num_inputs", num_inputs)
         self.num_hiddens = positive_int("num_hiddens", num_hiddens)
-        self.rnn = nn.RNN(num_inputs, num_hiddens)
+        self.rnn = nn.RNN(self.num_inputs, self.num_hiddens)
 
     def forward(self, inputs, state=None):
         """Same shapes as ``RNNScratch.forward`` (state ``(batch, num_hiddens)``)."""

@@ -87,14 +87,17 @@ class Vocab:
         return token in self.token_to_idx
 
     def __getitem__(self, tokens):
-        """One token → its index; a list (or tuple) of tokens → a list of indices.
+        """One token → its index; a list (or tuple) of tokens → a list of indices (lists of
+        lists give lists of lists).
 
-        An unknown token gives the index of ``<unk>``, except a several-character string
-        on a character vocabulary, which is an error (look up ``list(word)`` instead).
+        An unknown token gives the index of ``<unk>``; a several-character string looked up
+        in a character vocabulary also warns (look up ``list(word)`` instead).
         """
         if hasattr(tokens, "tolist") and not isinstance(tokens, str):
             tokens = tokens.tolist()
         many = isinstance(tokens, (list, tuple))
+        if many and any(isinstance(t, (list, tuple)) for t in tokens):
+            return [self[t] for t in tokens]
         items = tokens if many else [tokens]
         get = self.token_to_idx.get
         ids = [get(t, 0) if isinstance(t, collections.abc.Hashable) else None for t in items]

@@ -1,12 +1,10 @@
 """Training: minibatch SGD with gradient clipping, loss and perplexity per epoch."""
 import math
-import numbers
 import time
 
 import torch
 
-from ._checks import (_is_bool, _scalar, choice, fail, integer, non_negative, positive,
-                      positive_int)
+from ._checks import choice, fail, integer, non_negative, positive, positive_int
 from ._model_checks import model_device
 from .progress import DISPLAY_MODES, make_progress
 from .utils import resolve_device, set_seed
@@ -47,12 +45,13 @@ def clip_gradients(params_or_model, max_norm):
     Same rule as ``torch.nn.utils.clip_grad_norm_``: every gradient is multiplied by
     ``min(1, max_norm / (norm + 1e-6))``. Returns the norm before clipping (a tensor).
     """
-    value = _scalar(max_norm)
-    if _is_bool(value) or not isinstance(value, numbers.Real) or not value > 0 \
-            or math.isinf(value):
+    try:
+        max_norm, ok = positive("max_norm", max_norm), True
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:  # one message for every bad value (a ValueError, as it always was)
         fail(f"max_norm must be a number > 0 (and finite), got {max_norm!r}.",
              f"max_norm은 0보다 큰 유한한 수여야 합니다. 받은 값: {max_norm!r}")
-    max_norm = positive("max_norm", value)
     grads = [p.grad for p in _parameters(params_or_model) if p.grad is not None]
     if not grads:
         return torch.tensor(0.0)

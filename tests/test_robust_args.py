@@ -330,6 +330,10 @@ def test_word_looked_up_in_a_char_vocab_warns_and_gives_unk():
         assert Vocab("the time".split())["machine"] == 0  # a word vocab: no warning
 
 
+def test_nested_lookups_still_work():
+    assert VOCAB[[["a", "b"], ["c"]]] == [[VOCAB["a"], VOCAB["b"]], [VOCAB["c"]]]
+
+
 def test_reserved_tokens_as_a_list_work():
     assert Vocab(["a"], reserved_tokens=["<pad>"]).to_tokens(1) == "<pad>"
 

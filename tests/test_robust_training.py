@@ -10,7 +10,7 @@ from d2lmini import (RNNLM, RNN, RNNLMScratch, RNNScratch, SineData, TensorLoade
                      TrainingDiverged)
 from d2lmini import progress as progress_module
 from d2lmini import training as training_module
-from robust_helpers import clean_error, is_clean, one_thread  # noqa: F401 (fixture)
+from robust_helpers import clean_error, one_thread  # noqa: F401 (fixture)
 
 
 class Ids:
