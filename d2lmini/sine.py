@@ -86,7 +86,9 @@ def k_step_predictions(model, data, k):
     if n < 1:
         fail(f"k={k} is too large for T={data.T} and tau={tau}: k must be at most {data.T - tau}.",
              f"k={k}가 너무 큽니다. T={data.T}, tau={tau}이면 k는 {data.T - tau} 이하여야 합니다.")
-    columns = [data.x[i:i + n] for i in range(tau)]
+    params = list(model.parameters()) if hasattr(model, "parameters") else []
+    x = data.x.to(params[0].device) if params else data.x  # on the model's device
+    columns = [x[i:i + n] for i in range(tau)]
     for _ in range(k):
         window = torch.stack(columns[-tau:], dim=1)
         pred = model(window)
