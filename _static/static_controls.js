@@ -112,10 +112,6 @@
 
     controls.forEach(function (el, c) {
       if (el.type === "range") {
-        // labels for the readout, fetched with the frames; until then, the index
-        manifest(id).then(function (m) {
-          el.dataset.labels = JSON.stringify(m.controls[c].labels);
-        });
         el.addEventListener("input", function () { moved(c, parseInt(el.value, 10)); });
       } else if (el.tagName === "SELECT") {
         el.addEventListener("change", function () { moved(c, parseInt(el.value, 10)); });
@@ -128,6 +124,7 @@
         });
       }
     });
+    panel.d2lmini = {slots: slots, state: state};  // for tests and the curious
     panel.dataset.ready = "true";
   }
 

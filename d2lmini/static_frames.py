@@ -252,7 +252,8 @@ def _control_html(i, spec):
     if kind == "range":
         return (f'<label class="d2lmini-control">{label}'
                 f'<input type="range" {data} min="0" max="{len(labels) - 1}" step="1" '
-                f'value="{d}" aria-valuetext="{esc(labels[d])}">'
+                f'value="{d}" aria-valuetext="{esc(labels[d])}" '
+                f'data-labels="{esc(json.dumps(labels, ensure_ascii=False))}">'
                 f'<output>{esc(labels[d])}</output></label>')
     if kind == "select":
         options = "".join(f'<option value="{j}"{" selected" if j == d else ""}>'
