@@ -340,7 +340,7 @@ def show_text_generator(panel, model, vocab, folder):
     panel_id = _write_manifest({"kind": "textgen", "model": weights}, folder)
     v = panel.values
     esc = html.escape
-    text = panel.first_frame["text"]
+    text = panel.first_frame["text"].rstrip("\n")  # the page shows the text alone
     note = (
         '<span class="lang-ko">이 페이지가 모델을 직접 실행합니다. 탐욕적 생성은 PyTorch와 같은 '
         '결과를 내고, 샘플링은 페이지의 난수 생성기를 씁니다.</span>'

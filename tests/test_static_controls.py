@@ -25,7 +25,7 @@ from test_browser import (CHAPTERS, HTML, ROOT, Session, book, browser, reader, 
                           server)
 
 STATIC_BOOK = ROOT / "tests" / "static_book"
-FRAMES_RE = re.compile(r'data-frames="(p[0-9a-f]{16})"')
+FRAMES_RE = re.compile(r'class="d2lmini-static" data-frames="(p[0-9a-f]{16})"')
 
 # Runs in the page: move control `c` of panel `i` to index `index`.
 MOVE = """([i, c, index]) => {
