@@ -174,6 +174,8 @@ def _save_images(frame, folder, close=True):
         data = _png(fig)
         if close:
             plt.close(fig)
+        if data is None:  # an empty figure: the notebook shows nothing either
+            continue
         name = hashlib.sha1(data).hexdigest()[:20] + ".png"
         path = folder / "img" / name
         if not path.exists():
@@ -299,7 +301,9 @@ def show_static_panel(panel, folder):
         display(fig)
         plt.close(fig)
     panel_id = _write_manifest(manifest, folder)
-    display(HTML(placeholder_html(panel_id, manifest, len(first["figures"]), first["text"])))
+    first_key = ",".join(str(c["default"]) for c in manifest["controls"])
+    num_figures = len(manifest["frames"][first_key]["images"])
+    display(HTML(placeholder_html(panel_id, manifest, num_figures, first["text"])))
     return panel_id
 
 
