@@ -2,10 +2,10 @@
 # What the browser test (tests/test_browser.py) needs, installed only when missing; idempotent.
 #   * Debian's chromium and a Korean font (fonts-nanum), via apt (CI runs as root; elsewhere sudo).
 #     Playwright drives this system chromium: no browser is ever downloaded by Playwright.
-#   * The ipywidgets embed bundle, RequireJS and MathJax, at the exact versions (and bytes) that
-#     the book loads from jsDelivr (nb_ipywidgets_js and mathjax_path in _config.yml), unpacked from their npm
-#     tarballs into tools/browser/node_modules/ (git-ignored). The test serves them in place of
-#     the CDN, so the widgets of the book are really rendered.
+#   * MathJax, at the exact version (and bytes) that the book loads from jsDelivr (mathjax_path
+#     in _config.yml), unpacked from its npm tarball into tools/browser/node_modules/
+#     (git-ignored). The test serves it in place of the CDN, so formulas are really typeset.
+#     (No ipywidgets bundle: the static book's controls are d2lmini's own, _static/static_controls.js.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +21,6 @@ fi
 
 # name@version path-inside-package (keep in step with _config.yml)
 PACKAGES=(
-  "@jupyter-widgets/html-manager@1.0.15 dist/embed-amd.js"
-  "requirejs@2.3.8 require.js"
   "mathjax@3.2.2 es5/tex-mml-chtml.js"
 )
 DEST=tools/browser/node_modules
