@@ -43,6 +43,22 @@ def frames_source(app: Sphinx) -> pathlib.Path:
 def set_frames_env(app: Sphinx, config) -> None:
     if not os.environ.get(ENV):
         os.environ[ENV] = str(frames_source(app))
+    timings = pathlib.Path(os.environ[ENV]) / "timings.jsonl"
+    app._static_controls_timings = (timings, timings.stat().st_size if timings.exists() else 0)
+
+
+def report_timings(app: Sphinx, exception) -> None:
+    """Say how long this build spent precomputing frames (chapters executed, not cached)."""
+    timings, start = getattr(app, "_static_controls_timings", (None, 0))
+    if exception or timings is None or not timings.exists():
+        return
+    with open(timings, encoding="utf-8") as f:
+        f.seek(start)
+        rows = [json.loads(line) for line in f if line.strip()]
+    if rows:
+        logger.info("static controls: %d panels, %d frames precomputed in %.1f s "
+                    "(%.1f s CPU)", len(rows), sum(r["frames"] for r in rows),
+                    sum(r["wall_s"] for r in rows), sum(r["cpu_s"] for r in rows))
 
 
 def copy_frames(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -85,4 +101,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", set_frames_env)
     app.connect("doctree-resolved", copy_frames)
     app.connect("html-page-context", drop_widget_state, priority=950)
+    app.connect("build-finished", report_timings)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

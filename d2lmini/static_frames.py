@@ -28,6 +28,7 @@ import json
 import os
 import pathlib
 import random
+import time
 import warnings
 
 import numpy as np
@@ -210,6 +211,7 @@ def compute_frames(panel, folder):
     mode, points = grid_points([s[1] for s in specs], defaults)
     first = tuple(defaults)
     frames = {}
+    start, cpu = time.perf_counter(), time.process_time()
     with _same_random_state() as reset, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for point in points:
@@ -227,7 +229,17 @@ def compute_frames(panel, folder):
     controls = [{"name": n, "kind": k, "labels": labels, "default": d,
                  "description": getattr(panel.widgets[n], "description", "") or n}
                 for n, (k, _, labels), d in zip(names, specs, defaults)]
+    _log_timing(folder, getattr(panel.draw, "__qualname__", "draw"), len(points),
+                time.perf_counter() - start, time.process_time() - cpu)
     return {"mode": mode, "controls": controls, "frames": frames}
+
+
+def _log_timing(folder, name, frames, wall, cpu):
+    """One line per panel in ``<folder>/timings.jsonl`` (the build sums them up)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "timings.jsonl", "a", encoding="utf-8") as f:
+        f.write(json.dumps({"draw": name, "frames": frames, "wall_s": round(wall, 2),
+                            "cpu_s": round(cpu, 2)}) + "\n")
 
 
 # ---------------------------------------------------------------- the page
@@ -340,8 +352,11 @@ def show_text_generator(panel, model, vocab, folder):
 
     if not vocab.is_char_level:
         raise ValueError("the static text generator supports character vocabularies only")
+    start, cpu = time.perf_counter(), time.process_time()
     weights = export_char_model(model, vocab)
     panel_id = _write_manifest({"kind": "textgen", "model": weights}, folder)
+    _log_timing(folder, "text_generator", 0, time.perf_counter() - start,
+                time.process_time() - cpu)
     v = panel.values
     esc = html.escape
     text = panel.first_frame["text"].rstrip("\n")  # the page shows the text alone
