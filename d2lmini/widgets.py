@@ -31,6 +31,15 @@ NOTE = (
     '(Colab/Binder) to move the sliders and redraw it below.</span></p>'
 )
 
+NOTE_TEXT = (
+    '<p class="d2lmini-controls-note">'
+    '<span class="lang-ko">위 텍스트는 기본값으로 생성한 것입니다. 아래 컨트롤을 바꾸면 모델이 '
+    '다시 생성합니다.</span>'
+    '<span class="lang-sep"> · </span>'
+    '<span class="lang-en">The text above was generated with the default settings. Change '
+    'the controls below and the model generates again.</span></p>'
+)
+
 
 def _show(draw, values):
     """Run ``draw(**values)``; display and close the figures it opened; return its result."""
@@ -147,7 +156,10 @@ def text_generator(model, vocab, prefix="time traveller", num_preds=50, temperat
     )
     folder = static_frames.frames_dir()
     if folder is None:
-        return controls(generate, **widgets)
+        panel = Controls(generate, widgets)
+        display(HTML(NOTE_TEXT))
+        display(panel.box)
+        return panel
     panel = Controls(generate, widgets, static=True)
     static_frames.show_text_generator(panel, model, vocab, folder)
     return panel
