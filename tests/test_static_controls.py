@@ -21,10 +21,46 @@ import threading
 
 import pytest
 
-from test_browser import (CHAPTERS, HTML, ROOT, Session, book, browser, reader,  # noqa: F401
-                          server)
+import test_browser
+from test_browser import CHAPTERS, HTML, ROOT, Session, reader, server  # noqa: F401
 
 STATIC_BOOK = ROOT / "tests" / "static_book"
+
+
+def _shared(request, name):
+    """test_browser's session fixture ``name`` when test_browser has already set it up in
+    this session (it runs first): Playwright's sync API allows one instance per thread, so
+    the two modules must share its browser (and need not build the book twice)."""
+    for item in request.session.items:
+        if getattr(item, "module", None) is test_browser:
+            defs = request._fixturemanager.getfixturedefs(name, item) or ()
+            for fixturedef in defs:
+                cached = getattr(fixturedef, "cached_result", None)
+                if fixturedef.baseid.endswith("test_browser.py") and cached and \
+                        cached[2] is None:
+                    return cached[0]
+            break
+    return None
+
+
+def _plain(fixture):
+    """The function under a pytest fixture (pytest ≥ 8.4 wraps it in an object)."""
+    get = getattr(fixture, "_get_wrapped_function", None)
+    return get() if get else fixture.__wrapped__
+
+
+@pytest.fixture(scope="session")
+def book(request):
+    return _shared(request, "book") or _plain(test_browser.book)()
+
+
+@pytest.fixture(scope="session")
+def browser(request):
+    shared = _shared(request, "browser")
+    if shared is not None:
+        yield shared
+        return
+    yield from _plain(test_browser.browser)()
 FRAMES_RE = re.compile(r'class="d2lmini-static" data-frames="(p[0-9a-f]{16})"')
 
 # Runs in the page: move control `c` of panel `i` to index `index`.
