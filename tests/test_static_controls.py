@@ -8,8 +8,6 @@
   a temp folder): the page's forward pass gives the Python model's next-token probabilities
   (to 1e-5) and its greedy continuations, for ``RNNLMScratch`` and ``RNNLM``.
 """
-import functools
-import http.server
 import json
 import os
 import pathlib
@@ -17,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 
 import pytest
 
@@ -232,17 +229,7 @@ def static_book(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def static_server(static_book):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    html = static_book / "_build" / "html"
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                            functools.partial(Quiet, directory=str(html)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}/"
-    httpd.shutdown()
-    httpd.server_close()
+    yield from _plain(test_browser.server)(static_book / "_build" / "html")
 
 
 PAGE_MODEL = """async ([i, prefixes, n]) => {
