@@ -1,8 +1,17 @@
 """Page-asset fixes for the rnn-course book (a local Sphinx extension).
 
 * Each script is loaded once per page (sphinx-thebe registers its config script twice).
+* MathJax is served from the built site (``_static/mathjax/``), copied from the pinned
+  ``sphinx-mathjax-offline`` package (MathJax 3.2.2, the files of its npm release): the
+  component ``mathjax_path`` names, and the folders it loads from on demand (fonts, the
+  accessibility menu). The package is used as a file source only (as an extension it would
+  copy 20 MB and switch to another component).
 """
 from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
 
 from sphinx.application import Sphinx
 
@@ -18,6 +27,34 @@ def dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> Non
         context["script_files"] = list(unique.values())
 
 
+MATHJAX_PACKAGE = "sphinx-mathjax-offline"
+MATHJAX_DIRS = ("a11y", "input", "output", "sre", "ui")   # loaded on demand by a component
+
+
+def mathjax_source() -> Path:
+    spec = importlib.util.find_spec(MATHJAX_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"{MATHJAX_PACKAGE} is not installed (pip install -r requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax"
+
+
+def copy_mathjax(app: Sphinx, exc) -> None:
+    """Copy MathJax into ``_static/mathjax`` of the HTML output (build-finished)."""
+    path = app.config.mathjax_path or ""
+    if exc is not None or app.builder.format != "html" or "://" in path or \
+            not path.startswith("mathjax/"):
+        return
+    src, dest = mathjax_source(), Path(app.outdir) / "_static" / "mathjax"
+    component = path.split("/", 1)[1]
+    if not (src / component).is_file():
+        raise RuntimeError(f"mathjax_path {path}: no {component} in {src}")
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src / component, dest / component)
+    for name in MATHJAX_DIRS:
+        shutil.copytree(src / name, dest / name, dirs_exist_ok=True)
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("build-finished", copy_mathjax)
     app.connect("html-page-context", dedupe_scripts, priority=900)  # after everyone adds
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

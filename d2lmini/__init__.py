@@ -7,15 +7,15 @@ from .plotting import plot, plot_history
 from .sine import SineData, k_step_predictions
 from .text import Vocab, preprocess, tokenize
 from .time_machine import TimeMachine
-from .training import (Trainer, clip_gradients, evaluate_loss, evaluate_perplexity,
-                       perplexity)
+from .training import (Trainer, TrainingDiverged, clip_gradients, evaluate_loss,
+                       evaluate_perplexity, perplexity)
 from .utils import resolve_device, set_seed
 
 __version__ = "0.1.0"
 
 __all__ = [
     "LinearRegression", "Module", "NGramLM", "RNN", "RNNLM", "RNNLMScratch", "RNNScratch",
-    "SineData", "TensorLoader", "TimeMachine", "Trainer", "Vocab", "clip_gradients",
+    "SineData", "TensorLoader", "TimeMachine", "Trainer", "TrainingDiverged", "Vocab", "clip_gradients",
     "evaluate_loss", "evaluate_perplexity", "k_step_predictions", "ngram_freqs", "ngrams",
     "perplexity", "plot", "plot_history", "preprocess", "read_timemachine", "resolve_device",
     "set_seed", "timemachine_path", "tokenize", "zipf_fit",

@@ -1,16 +1,21 @@
 """Fetch *The Time Machine* once, verify it, and cache it."""
 import hashlib
+import http.client
 import os
 import pathlib
 import tempfile
+import time
 import urllib.request
 
-from ._checks import fail
+from ._checks import fail, warn
 
 URL = "https://d2l-data.s3-accelerate.amazonaws.com/timemachine.txt"
 SHA1 = "090b5e7e70c295757f55df93cb0a180b9691891a"
 FILENAME = "timemachine.txt"
 ENV_VAR = "D2LMINI_DATA"
+TIMEOUT = 30        # seconds without a byte before a read gives up
+DEADLINE = 300      # seconds for the whole download
+STALE = 3600        # a .part file older than this was left by a killed process
 
 
 def sha1_of(path):
@@ -24,14 +29,53 @@ def cache_dir():
     return pathlib.Path(base) / "d2lmini"
 
 
-def fetch(url, timeout=30):
-    """Download ``url`` and return its bytes (kept separate so tests can fake it)."""
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.read()
+def fallback_path():
+    """Where a download goes when the cache cannot be written (a per-user temp folder)."""
+    user = os.getuid() if hasattr(os, "getuid") else "user"
+    return pathlib.Path(tempfile.gettempdir()) / f"d2lmini-{user}" / FILENAME
+
+
+def fetch(url, timeout=None, deadline=None):
+    """Download ``url`` and return its bytes (kept separate so tests can fake it).
+
+    ``timeout`` bounds each read, ``deadline`` the whole download (a server that trickles
+    bytes cannot hang it); a cut connection or a short body raises ``ConnectionError``.
+    """
+    timeout = TIMEOUT if timeout is None else timeout
+    deadline = DEADLINE if deadline is None else deadline
+    end, chunks = time.monotonic() + deadline, []
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            while True:
+                if time.monotonic() > end:
+                    raise TimeoutError(f"the download took longer than {deadline} s")
+                chunk = response.read1(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            data, size = b"".join(chunks), response.headers.get("Content-Length")
+            if size and size.isdigit() and len(data) != int(size):
+                raise http.client.IncompleteRead(data, int(size) - len(data))
+            return data
+    except http.client.HTTPException as err:  # IncompleteRead and other protocol faults
+        raise ConnectionError(f"the connection broke off ({type(err).__name__}: {err})") \
+            from err
+
+
+def _clean_stale_parts(folder, now=None):
+    """Remove ``timemachine.txt.*.part`` files left behind by a killed download."""
+    now = time.time() if now is None else now
+    for part in pathlib.Path(folder).glob(FILENAME + ".*.part"):
+        try:
+            if now - part.stat().st_mtime > STALE:
+                part.unlink()
+        except OSError:
+            pass
 
 
 def _write_atomically(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale_parts(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -42,9 +86,48 @@ def _write_atomically(path, data):
         raise
 
 
+def _save(path, data):
+    """Write ``data`` to the cache; if that fails, to a temporary folder, with a warning."""
+    try:
+        _write_atomically(path, data)
+        return path
+    except OSError as err:
+        first = err
+    fallback = fallback_path()
+    try:
+        _write_atomically(fallback, data)
+    except OSError:
+        fail(f"Downloaded {FILENAME}, but could not save it in {path.parent} ({first}). "
+             f"Set {ENV_VAR} (or XDG_CACHE_HOME) to a folder you can write to, or save the "
+             f"file there yourself and set {ENV_VAR} to that folder.",
+             f"{FILENAME} 파일을 내려받았지만 {path.parent}에 저장하지 못했습니다({first}). "
+             f"쓰기 권한이 있는 폴더를 {ENV_VAR}(또는 XDG_CACHE_HOME)로 지정하거나, 파일을 "
+             f"직접 저장한 뒤 그 폴더를 {ENV_VAR}로 지정하세요.", PermissionError)
+    warn(f"Could not save {FILENAME} in the cache {path.parent} ({first}); saved it to "
+         f"{fallback} instead. Set {ENV_VAR}={fallback.parent} to reuse it.",
+         f"캐시 {path.parent}에 {FILENAME}을(를) 저장하지 못해({first}) 대신 {fallback}에 "
+         f"저장했습니다. 다시 쓰려면 {ENV_VAR}={fallback.parent}로 지정하세요.", stacklevel=4)
+    return fallback
+
+
 def _local_copy(root, where):
     """The verified file inside a directory the user pointed at, or a clear error."""
-    path = pathlib.Path(root).expanduser() / FILENAME
+    if not isinstance(root, (str, os.PathLike)):
+        fail(f"{where} must be a folder path (a string), got {type(root).__name__}.",
+             f"{where}은(는) 폴더 경로(문자열)여야 합니다. 받은 형식: {type(root).__name__}",
+             TypeError)
+    folder = pathlib.Path(root).expanduser()
+    path = folder / FILENAME
+    if folder.is_file():
+        fail(f"{where} must be the folder that holds {FILENAME}, but {folder} is a file"
+             f"{': use its folder ' + str(folder.parent) if folder.name == FILENAME else ''}.",
+             f"{where}은(는) {FILENAME}이(가) 든 폴더여야 하는데 {folder}은(는) 파일입니다"
+             f"{' (그 폴더 ' + str(folder.parent) + '를 주세요)' if folder.name == FILENAME else ''}.")
+    if path.is_dir():
+        fail(f"{path} is a folder, not the text file: remove or rename it and put the file "
+             f"{FILENAME} (from {URL}) there.",
+             f"{path}은(는) 텍스트 파일이 아니라 폴더입니다. 지우거나 이름을 바꾸고 {URL}에서 "
+             f"받은 {FILENAME} 파일을 두세요.", IsADirectoryError)
     if not path.is_file():
         fail(f"{where} points at {root}, but {path} does not exist. Put {FILENAME} there "
              f"(download it from {URL}) or unset it to download into the cache.",
@@ -70,8 +153,13 @@ def timemachine_path(root=None):
     if os.environ.get(ENV_VAR):
         return _local_copy(os.environ[ENV_VAR], f"${ENV_VAR}")
     path = cache_dir() / FILENAME
-    if path.is_file() and sha1_of(path) == SHA1:
-        return path
+    for known in (path, fallback_path()):
+        if known.is_file() and sha1_of(known) == SHA1:
+            return known
+    if path.is_dir():
+        fail(f"{path} is a folder, not the cached text file: remove it (or set {ENV_VAR}).",
+             f"{path}은(는) 캐시 파일이 아니라 폴더입니다. 지우거나 {ENV_VAR}를 지정하세요.",
+             IsADirectoryError)
     try:
         data = fetch(URL)
     except OSError as err:
@@ -87,8 +175,7 @@ def timemachine_path(root=None):
              f"saved. Retry later or set {ENV_VAR} to a directory with a good copy.",
              f"{URL}에서 받은 파일의 SHA-1이 {digest}로, 기대값 {SHA1}과 다릅니다. 저장하지 "
              f"않았습니다. 나중에 다시 시도하거나 {ENV_VAR}로 올바른 사본을 지정하세요.")
-    _write_atomically(path, data)
-    return path
+    return _save(path, data)
 
 
 def read_timemachine(root=None):

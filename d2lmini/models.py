@@ -3,7 +3,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._checks import fail, non_negative, positive_int
+from . import _model_checks as check
+from ._checks import (fail, integer, non_negative, positive, positive_int, string, tensor,
+                      warn)
 from .bptt import tanh_recurrence
 
 
@@ -15,10 +17,11 @@ class Module(nn.Module):
 
     def __init__(self, lr):
         super().__init__()
-        self.lr = lr
+        self.lr = positive("lr", lr)
 
     def batch_loss(self, batch):
         """``(mean loss, number of scored items)`` for one minibatch ``(inputs…, target)``."""
+        _check_batch(batch)
         *inputs, target = batch
         return self.loss(self(*inputs), target), target.numel()
 
@@ -31,9 +34,24 @@ class LinearRegression(Module):
         self.net = nn.LazyLinear(1) if num_inputs is None else nn.Linear(num_inputs, 1)
 
     def forward(self, X):
+        """``X``: ``(batch, num_inputs)`` floats → ``(batch, 1)``."""
+        tensor("X", X, ndim=2, kind="float", shape="(batch, num_inputs)")
+        want = getattr(self.net, "in_features", 0)
+        if want and X.shape[1] != want:
+            fail(f"X has {X.shape[1]} features per example but the model was built for "
+                 f"{want} (e.g. trained with tau={want}).",
+                 f"X의 예제당 특성은 {X.shape[1]}개인데 모델은 {want}개로 만들어졌습니다"
+                 f"(예: tau={want}로 훈련함).")
         return self.net(X)
 
     def loss(self, y_hat, y):
+        if getattr(y, "shape", None) != y_hat.shape:
+            fail(f"the target must have the prediction's shape {tuple(y_hat.shape)}, got "
+                 f"{tuple(getattr(y, 'shape', ()))} (a (batch,) target would be broadcast: "
+                 f"use y.reshape(-1, 1)).",
+                 f"타깃의 모양은 예측과 같은 {tuple(y_hat.shape)}이어야 합니다. 받은 모양: "
+                 f"{tuple(getattr(y, 'shape', ()))} ((batch,) 모양이면 브로드캐스팅되니 "
+                 f"y.reshape(-1, 1)을 쓰세요).")
         return F.mse_loss(y_hat, y)
 
 
@@ -47,10 +65,10 @@ class RNNScratch(nn.Module):
         super().__init__()
         self.num_inputs = positive_int("num_inputs", num_inputs)
         self.num_hiddens = positive_int("num_hiddens", num_hiddens)
-        self.sigma = sigma
-        self.W_xh = nn.Parameter(torch.randn(num_inputs, num_hiddens) * sigma)
-        self.W_hh = nn.Parameter(torch.randn(num_hiddens, num_hiddens) * sigma)
-        self.b_h = nn.Parameter(torch.zeros(num_hiddens))
+        self.sigma = non_negative("sigma", sigma)
+        self.W_xh = nn.Parameter(torch.randn(self.num_inputs, self.num_hiddens) * self.sigma)
+        self.W_hh = nn.Parameter(torch.randn(self.num_hiddens, self.num_hiddens) * self.sigma)
+        self.b_h = nn.Parameter(torch.zeros(self.num_hiddens))
 
     def forward(self, inputs, state=None):
         """``inputs``: ``(num_steps, batch, num_inputs)`` → ``(outputs, state)`` where
@@ -59,6 +77,7 @@ class RNNScratch(nn.Module):
         Integer ``inputs`` of shape ``(num_steps, batch)`` are token indices standing for
         one-hot vectors: ``one_hot(i) @ W_xh`` is row ``i`` of ``W_xh``, so we look it up.
         """
+        inputs = check.rnn_inputs(self, inputs, state, self.W_xh, reads_ids=True)
         if inputs.dtype in (torch.int32, torch.int64):
             rows = torch.index_select(self.W_xh, 0, inputs.reshape(-1))
             input_terms = rows.view(*inputs.shape, -1) + self.b_h
@@ -78,10 +97,11 @@ class RNN(nn.Module):
         super().__init__()
         self.num_inputs = positive_int("num_inputs", num_inputs)
         self.num_hiddens = positive_int("num_hiddens", num_hiddens)
-        self.rnn = nn.RNN(num_inputs, num_hiddens)
+        self.rnn = nn.RNN(self.num_inputs, self.num_hiddens)
 
     def forward(self, inputs, state=None):
         """Same shapes as ``RNNScratch.forward`` (state ``(batch, num_hiddens)``)."""
+        check.rnn_inputs(self, inputs, state, self.rnn.weight_ih_l0, reads_ids=False)
         outputs, state = self.rnn(inputs, None if state is None else state.unsqueeze(0))
         return outputs, state.squeeze(0)
 
@@ -93,8 +113,18 @@ class RNNLMScratch(Module):
 
     def __init__(self, rnn, vocab_size, lr=0.01):
         super().__init__(lr)
-        self.rnn = rnn
         self.vocab_size = positive_int("vocab_size", vocab_size)
+        if not isinstance(rnn, nn.Module) or not hasattr(rnn, "num_hiddens"):
+            fail(f"rnn must be an RNN layer such as RNNScratch(...) or RNN(...), got "
+                 f"{type(rnn).__name__}.",
+                 f"rnn은 RNNScratch(...)나 RNN(...) 같은 RNN 층이어야 합니다. 받은 형식: "
+                 f"{type(rnn).__name__}", TypeError)
+        if getattr(rnn, "num_inputs", vocab_size) != vocab_size:
+            fail(f"the rnn reads {rnn.num_inputs} inputs but vocab_size is {vocab_size}: "
+                 f"one-hot inputs need num_inputs == vocab_size.",
+                 f"rnn의 입력 크기는 {rnn.num_inputs}인데 vocab_size는 {vocab_size}입니다. "
+                 f"원-핫 입력에는 num_inputs == vocab_size가 필요합니다.")
+        self.rnn = rnn
         self.init_output_layer()
 
     def init_output_layer(self):
@@ -111,14 +141,21 @@ class RNNLMScratch(Module):
         The one-hot vector of token ``i`` is row ``i`` of the identity matrix, so we pick rows
         (the same result as ``F.one_hot(X.T, vocab_size).float()``, built in one pass).
         """
+        return self._one_hot(self._ids(X))
+
+    def _ids(self, X, name="X"):
+        return check.token_ids(name, X, self.vocab_size, next(self.parameters()))
+
+    def _one_hot(self, X):
         ids = X.T
         eye = torch.eye(self.vocab_size, device=X.device)
         return eye.index_select(0, ids.reshape(-1)).view(*ids.shape, self.vocab_size)
 
     def time_major_logits(self, X, state=None):
         """Logits ``(num_steps, batch, vocab_size)`` and the final hidden state."""
+        X = self._ids(X)
         # an RNN that reads token indices gets them as they are: no one-hot tensor to build
-        inputs = X.T if getattr(self.rnn, "reads_token_ids", False) else self.one_hot(X)
+        inputs = X.T if getattr(self.rnn, "reads_token_ids", False) else self._one_hot(X)
         rnn_outputs, state = self.rnn(inputs, state)
         return self.output_layer(rnn_outputs), state
 
@@ -128,10 +165,24 @@ class RNNLMScratch(Module):
 
     def loss(self, Y_hat, Y):
         """Token-mean cross-entropy of logits ``(batch, num_steps, V)`` against ``Y``."""
+        tensor("Y_hat", Y_hat, kind="float")
+        tensor("Y", Y, kind="int")
+        if Y_hat.shape[-1:] != (self.vocab_size,) or Y_hat.shape[:-1] != Y.shape:
+            fail(f"loss needs logits (batch, num_steps, {self.vocab_size}) and targets "
+                 f"(batch, num_steps); got {tuple(Y_hat.shape)} and {tuple(Y.shape)}.",
+                 f"loss에는 (batch, num_steps, {self.vocab_size}) 모양의 로짓과 (batch, "
+                 f"num_steps) 모양의 타깃이 필요합니다. 받은 모양: {tuple(Y_hat.shape)}, "
+                 f"{tuple(Y.shape)}")
         return F.cross_entropy(Y_hat.reshape(-1, self.vocab_size), Y.reshape(-1))
 
     def batch_loss(self, batch):
-        X, Y = batch
+        X, Y = _check_batch(batch, 2)
+        if getattr(Y, "shape", None) != getattr(X, "shape", None):
+            fail(f"targets Y must have the shape of X {tuple(getattr(X, 'shape', ()))}, got "
+                 f"{tuple(getattr(Y, 'shape', ()))}.",
+                 f"타깃 Y의 모양은 X와 같은 {tuple(getattr(X, 'shape', ()))}이어야 합니다. "
+                 f"받은 모양: {tuple(getattr(Y, 'shape', ()))}")
+        Y = self._ids(Y, "Y").long()
         logits, _ = self.time_major_logits(X)  # stays time-major: no transpose copy
         return F.cross_entropy(logits.reshape(-1, self.vocab_size), Y.T.reshape(-1)), Y.numel()
 
@@ -142,30 +193,34 @@ class RNNLMScratch(Module):
         ``temperature=0`` picks the most likely token each step (greedy); a positive
         temperature samples from ``softmax(logits / temperature)`` (``seed`` makes it
         repeatable). Characters (or words) missing from ``vocab`` are read as ``<unk>``.
-        Returns the prefix followed by the generated text.
+        Returns the prefix followed by the generated text. The model's mode is restored
+        afterwards, even after an error or Ctrl-C.
         """
+        check.vocabulary(vocab, self.vocab_size)
         tokens = _prefix_tokens(prefix, vocab)
-        if isinstance(num_preds, bool) or not isinstance(num_preds, int):
-            fail(f"num_preds must be an integer, got {num_preds!r}.",
-                 f"num_preds는 정수여야 합니다. 받은 값: {num_preds!r}", TypeError)
-        non_negative("num_preds", num_preds)
-        non_negative("temperature", temperature)
-        device = device or next(self.parameters()).device
+        num_preds = integer("num_preds", num_preds, low=0)
+        temperature = non_negative("temperature", temperature)
+        seed = None if seed is None else integer("seed", seed, low=0, high=2**64 - 1)
+        device = check.model_device(self, device)
         gen = torch.Generator(device=device).manual_seed(seed) if seed is not None else None
         was_training = self.training
         self.eval()
-        logits, state = self.time_major_logits(torch.tensor([vocab[tokens]], device=device))
-        generated = []
-        for _ in range(num_preds):
-            last = logits[-1, 0]
-            if temperature == 0:
-                nxt = int(last.argmax())
-            else:
-                probs = torch.softmax(last / temperature, dim=-1)
-                nxt = int(torch.multinomial(probs, 1, generator=gen))
-            generated.append(nxt)
-            logits, state = self.time_major_logits(torch.tensor([[nxt]], device=device), state)
-        self.train(was_training)
+        try:
+            logits, state = self.time_major_logits(torch.tensor([vocab[tokens]], device=device))
+            generated = []
+            for _ in range(num_preds):
+                last = logits[-1, 0]
+                scaled = last / temperature if temperature else last
+                if temperature == 0 or not bool(torch.isfinite(scaled).all()):
+                    nxt = int(last.argmax())  # greedy (also the limit of a tiny temperature)
+                else:
+                    probs = torch.softmax(scaled, dim=-1)
+                    nxt = int(torch.multinomial(probs, 1, generator=gen))
+                generated.append(nxt)
+                logits, state = self.time_major_logits(torch.tensor([[nxt]], device=device),
+                                                       state)
+        finally:
+            self.train(was_training)
         words = vocab.to_tokens(generated)
         if vocab.is_char_level:
             return prefix + "".join(words)
@@ -173,6 +228,7 @@ class RNNLMScratch(Module):
 
     def sample(self, prefix, num_preds, vocab, temperature=1.0, seed=None, device=None):
         """Sampled continuation (see ``predict``); needs ``temperature > 0``."""
+        non_negative("temperature", temperature)
         if temperature <= 0:
             fail(f"sample needs temperature > 0, got {temperature}; use predict for greedy "
                  f"decoding.", f"sample에는 temperature > 0이 필요합니다(받은 값: "
@@ -191,11 +247,27 @@ class RNNLM(RNNLMScratch):
 
 
 def _prefix_tokens(prefix, vocab):
-    if not isinstance(prefix, str):
-        fail(f"prefix must be a string, got {type(prefix).__name__}.",
-             f"prefix는 문자열이어야 합니다. 받은 형식: {type(prefix).__name__}", TypeError)
+    string("prefix", prefix)
     tokens = list(prefix) if vocab.is_char_level else prefix.split()
     if not tokens:
         fail("prefix is empty: give at least one token to start from, e.g. 'time traveller'.",
              "prefix가 비어 있습니다. 시작할 토큰을 하나 이상 주세요(예: 'time traveller').")
+    if not any(t in vocab for t in tokens):
+        warn(f"no token of the prefix {prefix!r} is in the vocabulary: the model starts from "
+             f"<unk> only (the text was preprocessed: lower-case letters and spaces).",
+             f"prefix {prefix!r}의 토큰이 하나도 어휘에 없어 모델이 <unk>만 보고 시작합니다"
+             f"(텍스트는 소문자와 공백만 남기는 전처리를 거쳤습니다).", stacklevel=4)
     return tokens
+
+
+def _check_batch(batch, size=None):
+    """A minibatch must be a tuple or list of tensors (``size`` of them if given)."""
+    ok = isinstance(batch, (tuple, list)) and len(batch) >= 2 and (
+        size is None or len(batch) == size) and all(isinstance(b, torch.Tensor) for b in batch)
+    if not ok:
+        want = f"{size} tensors (inputs, targets)" if size else "tensors (inputs…, targets)"
+        fail(f"a minibatch must be a tuple of {want}, got {type(batch).__name__}"
+             f"{f' of length {len(batch)}' if isinstance(batch, (tuple, list)) else ''}.",
+             f"미니배치는 텐서 튜플({want})이어야 합니다. 받은 형식: {type(batch).__name__}",
+             TypeError)
+    return batch

@@ -52,6 +52,12 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=(), xlim=None, ylim=None,
 
 def plot_history(history, axes=None, title=None, figsize=(4.5, 3)):
     """Training curves from ``Trainer.history``: perplexity for language models, else loss."""
+    if not isinstance(history, dict) or not {"epoch", "train_loss", "val_loss"} <= set(history):
+        from ._checks import fail
+        fail("history must be Trainer.history after fit (a dict with epoch, train_loss and "
+             "val_loss lists).",
+             "history는 fit을 마친 Trainer.history(epoch, train_loss, val_loss 리스트를 담은 "
+             "딕셔너리)여야 합니다.", TypeError)
     kind = "ppl" if "val_ppl" in history else "loss"
     epochs = history["epoch"]
     series = [history[f"train_{kind}"], history[f"val_{kind}"]]

@@ -43,8 +43,8 @@ class QuietProgress:
     def epoch_end(self, history):
         pass
 
-    def close(self, history):
-        pass
+    def close(self, history, note=None):
+        """End the display; ``note`` (e.g. ``"stopped"``) marks a run that did not finish."""
 
 
 class BarProgress(QuietProgress):
@@ -59,7 +59,9 @@ class BarProgress(QuietProgress):
                                  refresh=False)
         self.bar.update(1)
 
-    def close(self, history):
+    def close(self, history, note=None):
+        if note:
+            self.bar.set_description_str(note, refresh=False)
         self.bar.close()
 
 
@@ -97,8 +99,9 @@ class NotebookProgress(QuietProgress):
             self._draw(history, title)
             self.last_draw = time.perf_counter()
 
-    def close(self, history):
-        self._draw(history, summary(history, self.max_epochs))
+    def close(self, history, note=None):
+        title = summary(history, self.max_epochs)
+        self._draw(history, f"{title} · {note}" if note else title)
 
 
 def make_progress(display, max_epochs):

@@ -1,7 +1,7 @@
 """The noisy sine series of section 9.1."""
 import torch
 
-from ._checks import fail, positive_int
+from ._checks import fail, integer, non_negative, positive_int, read_only
 from .loader import TensorLoader
 
 
@@ -10,17 +10,32 @@ class SineData:
 
     Each example pairs the ``tau`` previous values (``features``) with the next one
     (``labels``): there are ``T - tau`` of them, the first ``num_train`` for training and
-    the rest for validation. ``tau`` may be changed after construction.
+    the rest for validation. ``tau`` (and ``batch_size``) may be changed after
+    construction; ``T`` and ``num_train`` are read-only.
     """
 
     def __init__(self, batch_size=16, T=1000, num_train=600, tau=4, seed=0, noise=0.2):
         self.batch_size = positive_int("batch_size", batch_size)
-        self.T = positive_int("T", T)
-        self.num_train = positive_int("num_train", num_train)
+        T, num_train = positive_int("T", T), positive_int("num_train", num_train)
+        if num_train + 2 > T:
+            fail(f"T={T} is too short for num_train={num_train}: T must be at least "
+                 f"num_train + 2 = {num_train + 2} (one lagged value and one validation "
+                 f"example). Raise T or lower num_train.",
+                 f"T={T}는 num_train={num_train}에 비해 너무 짧습니다. T는 num_train + 2 = "
+                 f"{num_train + 2} 이상이어야 합니다(지연값 하나와 검증 예제 하나). T를 늘리거나 "
+                 f"num_train을 줄이세요.")
+        self._T, self._num_train = T, num_train
         self.tau = tau
+        seed = integer("seed", seed, low=0, high=2**64 - 1)
+        noise = non_negative("noise", noise)
         gen = torch.Generator().manual_seed(seed)
         self.time = torch.arange(1, T + 1, dtype=torch.float32)
         self.x = torch.sin(0.01 * self.time) + torch.randn(T, generator=gen) * noise
+
+    T = property(lambda self: self._T, read_only("SineData", "T"),
+                 doc="Length of the series (read-only).")
+    num_train = property(lambda self: self._num_train, read_only("SineData", "num_train"),
+                         doc="Number of training examples (read-only).")
 
     @property
     def tau(self):
@@ -28,7 +43,7 @@ class SineData:
 
     @tau.setter
     def tau(self, tau):
-        positive_int("tau", tau)
+        tau = positive_int("tau", tau)
         if tau + self.num_train >= self.T:
             fail(f"tau={tau} is too large: with T={self.T} and num_train={self.num_train}, "
                  f"tau must be at most {self.T - self.num_train - 1}.",
@@ -64,12 +79,24 @@ def k_step_predictions(model, data, k):
     ``x[r + tau + j]``. The ``k``-step predictions line up with ``data.time[tau + k - 1:]``.
     """
     positive_int("k", k)
+    if not all(hasattr(data, a) for a in ("x", "tau", "T")):
+        fail(f"data must be a SineData, got {type(data).__name__}.",
+             f"data는 SineData여야 합니다. 받은 형식: {type(data).__name__}", TypeError)
     tau, n = data.tau, data.T - data.tau - k + 1
     if n < 1:
         fail(f"k={k} is too large for T={data.T} and tau={tau}: k must be at most {data.T - tau}.",
              f"k={k}가 너무 큽니다. T={data.T}, tau={tau}이면 k는 {data.T - tau} 이하여야 합니다.")
-    columns = [data.x[i:i + n] for i in range(tau)]
+    params = list(model.parameters()) if hasattr(model, "parameters") else []
+    x = data.x.to(params[0].device) if params else data.x  # on the model's device
+    columns = [x[i:i + n] for i in range(tau)]
     for _ in range(k):
         window = torch.stack(columns[-tau:], dim=1)
-        columns.append(model(window).reshape(-1))
+        pred = model(window)
+        if getattr(pred, "shape", None) not in ((n, 1), (n,)):
+            fail(f"model must map ({n}, tau={tau}) windows to ({n}, 1) predictions, got "
+                 f"{getattr(pred, 'shape', type(pred).__name__)} (was it trained with "
+                 f"tau={tau}?).",
+                 f"model은 ({n}, tau={tau}) 창을 ({n}, 1) 예측으로 바꿔야 합니다. 받은 결과: "
+                 f"{getattr(pred, 'shape', type(pred).__name__)} (tau={tau}로 훈련했나요?).")
+        columns.append(pred.reshape(-1))
     return torch.stack(columns[tau:], dim=1)

@@ -1,7 +1,7 @@
 """*The Time Machine* as (input, target) windows for language modeling."""
 import torch
 
-from ._checks import choice, fail, positive_int
+from ._checks import choice, fail, positive_int, read_only
 from .download import read_timemachine
 from .loader import TensorLoader
 from .text import TOKEN_KINDS, Vocab, preprocess, tokenize
@@ -18,24 +18,50 @@ class TimeMachine:
 
     def __init__(self, batch_size, num_steps, num_train=10000, num_val=5000, token="char",
                  root=None):
-        self.batch_size = positive_int("batch_size", batch_size)
-        self.num_steps = positive_int("num_steps", num_steps)
-        self.num_train = positive_int("num_train", num_train)
-        self.num_val = positive_int("num_val", num_val)
-        self.token = choice("token", token, TOKEN_KINDS)
+        self.batch_size = batch_size
+        self._num_steps = positive_int("num_steps", num_steps)
+        self._num_train = positive_int("num_train", num_train)
+        self._num_val = positive_int("num_val", num_val)
+        self._token = choice("token", token, TOKEN_KINDS)
         self.raw_text = read_timemachine(root)
         self.corpus, self.vocab = self.build(self.raw_text)
-        windows = torch.tensor(self.corpus, dtype=torch.long).unfold(0, num_steps + 1, 1)
-        self.X, self.Y = windows[:, :-1], windows[:, 1:]
-        most = len(windows) - num_steps
+        num_steps, n = self._num_steps, len(self.corpus)
+        most = n - 2 * num_steps  # windows that fit with a gap of num_steps between the sets
+        if most < 2:
+            fail(f"num_steps={num_steps} is too large for a corpus of {n} tokens: a training "
+                 f"and a validation window need num_steps <= {(n - 2) // 2}.",
+                 f"num_steps={num_steps}는 토큰 {n}개인 코퍼스에 너무 큽니다. 훈련 창과 검증 "
+                 f"창을 하나씩 만들려면 num_steps <= {(n - 2) // 2}여야 합니다.")
         if num_train + num_val > most:
             fail(f"num_train + num_val = {num_train + num_val} windows, but a corpus of "
-                 f"{len(self.corpus)} tokens with num_steps={num_steps} holds at most {most} "
+                 f"{n} tokens with num_steps={num_steps} holds at most {most} "
                  f"non-overlapping training and validation windows.",
                  f"num_train + num_val = {num_train + num_val}개 창이 필요하지만, 토큰 "
-                 f"{len(self.corpus)}개인 코퍼스에서 num_steps={num_steps}이면 훈련·검증 창이 "
+                 f"{n}개인 코퍼스에서 num_steps={num_steps}이면 훈련·검증 창이 "
                  f"겹치지 않게 최대 {most}개까지만 만들 수 있습니다.")
-        self.val_start = num_train + num_steps
+        windows = torch.tensor(self.corpus, dtype=torch.long).unfold(0, num_steps + 1, 1)
+        self.X, self.Y = windows[:, :-1], windows[:, 1:]
+
+    # The sizes are fixed at construction: changing them later would let validation windows
+    # slip into the training set, so they are read-only (make a new TimeMachine instead).
+    num_steps = property(lambda self: self._num_steps, read_only("TimeMachine", "num_steps"))
+    num_train = property(lambda self: self._num_train, read_only("TimeMachine", "num_train"))
+    num_val = property(lambda self: self._num_val, read_only("TimeMachine", "num_val"))
+    token = property(lambda self: self._token, read_only("TimeMachine", "token"))
+
+    val_start = property(lambda self: self._num_train + self._num_steps,
+                         read_only("TimeMachine", "val_start"),
+                         doc="Index of the first validation window (num_steps after the last "
+                             "training one).")
+
+    @property
+    def batch_size(self):
+        """Minibatch size of both loaders (may be changed)."""
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value):
+        self._batch_size = positive_int("batch_size", value)
 
     def build(self, raw_text, vocab=None):
         """Preprocess and tokenize ``raw_text``; return ``(corpus, vocab)``.
@@ -57,3 +83,4 @@ class TimeMachine:
         """Validation minibatches in corpus order."""
         s, n = self.val_start, self.num_val
         return TensorLoader((self.X[s:s + n], self.Y[s:s + n]), self.batch_size)
+

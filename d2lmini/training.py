@@ -4,9 +4,39 @@ import time
 
 import torch
 
-from ._checks import fail, non_negative, positive_int
-from .progress import make_progress
+from ._checks import choice, fail, integer, non_negative, positive, positive_int
+from ._model_checks import model_device
+from .progress import DISPLAY_MODES, make_progress
 from .utils import resolve_device, set_seed
+
+
+class TrainingDiverged(FloatingPointError):
+    """The training loss became NaN or infinite; ``Trainer.history`` keeps the epochs before."""
+
+
+def safe_exp(x):
+    """``math.exp(x)``, but ``inf`` where it would overflow (a diverged loss)."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _parameters(params_or_model):
+    if isinstance(params_or_model, torch.nn.Module):
+        return list(params_or_model.parameters())
+    if isinstance(params_or_model, torch.Tensor):
+        return [params_or_model]
+    try:
+        params = list(params_or_model)
+    except TypeError:
+        params = [None]
+    if not all(isinstance(p, torch.Tensor) for p in params):
+        fail(f"clip_gradients needs a model or an iterable of tensors, got "
+             f"{type(params_or_model).__name__}.",
+             f"clip_gradients에는 모델이나 텐서들의 반복 가능 객체를 주어야 합니다. 받은 형식: "
+             f"{type(params_or_model).__name__}", TypeError)
+    return params
 
 
 def clip_gradients(params_or_model, max_norm):
@@ -15,12 +45,14 @@ def clip_gradients(params_or_model, max_norm):
     Same rule as ``torch.nn.utils.clip_grad_norm_``: every gradient is multiplied by
     ``min(1, max_norm / (norm + 1e-6))``. Returns the norm before clipping (a tensor).
     """
-    if not isinstance(max_norm, (int, float)) or isinstance(max_norm, bool) or max_norm <= 0:
-        fail(f"max_norm must be a number > 0, got {max_norm!r}.",
-             f"max_norm은 0보다 큰 수여야 합니다. 받은 값: {max_norm!r}")
-    params = (params_or_model.parameters() if isinstance(params_or_model, torch.nn.Module)
-              else params_or_model)
-    grads = [p.grad for p in params if p.grad is not None]
+    try:
+        max_norm, ok = positive("max_norm", max_norm), True
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:  # one message for every bad value (a ValueError, as it always was)
+        fail(f"max_norm must be a number > 0 (and finite), got {max_norm!r}.",
+             f"max_norm은 0보다 큰 유한한 수여야 합니다. 받은 값: {max_norm!r}")
+    grads = [p.grad for p in _parameters(params_or_model) if p.grad is not None]
     if not grads:
         return torch.tensor(0.0)
     norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
@@ -33,85 +65,161 @@ def clip_gradients(params_or_model, max_norm):
 def perplexity(probs):
     """``exp(-mean log p)`` of the probabilities a model gave the tokens that occurred
     (``inf`` when one of them is 0)."""
-    probs = torch.as_tensor(probs, dtype=torch.float64)
+    try:
+        probs = torch.as_tensor(probs, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError):
+        fail(f"perplexity needs probabilities (numbers in [0, 1]), got {probs!r:.60}.",
+             f"perplexity에는 확률(0과 1 사이의 수)을 주어야 합니다. 받은 값: {probs!r:.60}",
+             TypeError)
     if probs.numel() == 0:
         fail("perplexity needs at least one probability.",
              "퍼플렉서티를 계산하려면 확률이 하나 이상 있어야 합니다.")
+    if not bool(((probs >= 0) & (probs <= 1)).all()):
+        bad = probs[~((probs >= 0) & (probs <= 1))][0].item()
+        fail(f"perplexity needs probabilities in [0, 1], got {bad} (pass the probabilities "
+             f"of the tokens that occurred, not counts or log-probabilities).",
+             f"perplexity에는 0과 1 사이의 확률을 주어야 하는데 {bad}가 있습니다(빈도나 로그 "
+             f"확률이 아니라, 실제로 나온 토큰의 확률을 주세요).")
     return float(torch.exp(-torch.log(probs).mean()))
+
+
+def _check_model(model, needs=("batch_loss", "parameters")):
+    if not all(hasattr(model, a) for a in needs):
+        fail(f"model must be a d2lmini model (with a batch_loss method), got "
+             f"{type(model).__name__}.",
+             f"model은 d2lmini 모델(batch_loss 메서드가 있는)이어야 합니다. 받은 형식: "
+             f"{type(model).__name__}", TypeError)
+    first = next(iter(model.parameters()), None)
+    if first is None:
+        fail(f"model {type(model).__name__} has no parameters to train or evaluate.",
+             f"모델 {type(model).__name__}에 매개변수가 없습니다.")
+    return first
 
 
 @torch.no_grad()
 def evaluate_loss(model, loader, device=None):
-    """Item-weighted mean loss of ``model`` over every batch of ``loader``."""
-    device = device or next(model.parameters()).device
+    """Item-weighted mean loss of ``model`` over every batch of ``loader`` (in eval mode;
+    the model's mode is restored afterwards, even after an error or Ctrl-C)."""
+    _check_model(model)
+    device = model_device(model, device)
     was_training = model.training
     model.eval()
-    total, count = torch.zeros((), dtype=torch.float64, device=device), 0
-    for batch in loader:
-        loss, n = model.batch_loss([b.to(device) for b in batch])
-        total += loss.double() * n
-        count += n
-    model.train(was_training)
+    try:
+        total, count = torch.zeros((), dtype=torch.float64, device=device), 0
+        for batch in loader:
+            loss, n = model.batch_loss([b.to(device) for b in batch])
+            total += loss.double() * n
+            count += n
+    finally:
+        model.train(was_training)
+    if count == 0:
+        fail("the loader gave no batches: nothing to evaluate.",
+             "로더가 미니배치를 하나도 내주지 않았습니다. 평가할 것이 없습니다.")
     return float(total) / count
 
 
 def evaluate_perplexity(model, loader, device=None):
-    """``exp`` of the token-mean cross-entropy over the whole ``loader``."""
-    return math.exp(evaluate_loss(model, loader, device))
+    """``exp`` of the token-mean cross-entropy over the whole ``loader`` (``inf`` if huge)."""
+    return safe_exp(evaluate_loss(model, loader, device))
 
 
 class Trainer:
     """Fit a ``d2lmini`` model to a data module with minibatch SGD at ``model.lr``.
 
     After ``fit``, ``history`` holds per-epoch ``train_loss`` and ``val_loss`` (item means),
-    plus ``train_ppl`` and ``val_ppl`` (their ``exp``) for language models; validation uses
-    every validation batch. ``display``: ``"auto"`` (live plot in a notebook, bar elsewhere),
-    ``"plot"``, ``"bar"`` or ``"quiet"``.
+    plus ``train_ppl`` and ``val_ppl`` (their ``exp``, ``inf`` if it overflows) for language
+    models; validation uses every validation batch. ``display``: ``"auto"`` (live plot in a
+    notebook, bar elsewhere), ``"plot"``, ``"bar"`` or ``"quiet"``.
+
+    Seeding: ``fit`` first calls ``set_seed(seed)``, which reseeds the *global* generators
+    of Python, NumPy and PyTorch (the shuffling of the training data draws from PyTorch's),
+    so two fits with the same seed are identical. ``seed=None`` leaves them alone.
+
+    If the training loss becomes NaN or infinite, ``fit`` stops at once with
+    ``TrainingDiverged``; ``history`` then holds the epochs completed before.
     """
 
     def __init__(self, max_epochs, gradient_clip_val=0, device="auto", seed=0, display="auto"):
         self.max_epochs = positive_int("max_epochs", max_epochs)
         self.gradient_clip_val = non_negative("gradient_clip_val", gradient_clip_val)
         self.device = resolve_device(device)
-        self.seed = seed
-        self.display = display
+        self.seed = None if seed is None else integer("seed", seed, low=0, high=2**64 - 1)
+        self.display = choice("display", display, DISPLAY_MODES)
         self.history = {}
 
     def fit(self, model, data):
-        """Train ``model`` on ``data`` for ``max_epochs`` epochs; returns ``history``."""
-        set_seed(self.seed)
+        """Train ``model`` on ``data`` for ``max_epochs`` epochs; returns ``history``.
+
+        An error or Ctrl-C stops it cleanly: the model keeps its mode, the display is
+        closed, and ``history`` holds the completed epochs.
+        """
+        _check_model(model, ("batch_loss", "parameters", "lr", "reports_perplexity"))
+        lr = positive("model.lr", model.lr)
+        if not all(hasattr(data, a) for a in ("train_dataloader", "val_dataloader")):
+            fail(f"data must have train_dataloader() and val_dataloader() (like TimeMachine "
+                 f"or SineData), got {type(data).__name__}.",
+                 f"data에는 train_dataloader()와 val_dataloader()가 있어야 합니다(TimeMachine, "
+                 f"SineData처럼). 받은 형식: {type(data).__name__}", TypeError)
+        if self.seed is not None:
+            set_seed(self.seed)
         model.to(self.device)
         train_loader, val_loader = data.train_dataloader(), data.val_dataloader()
         self._materialize_lazy(model, train_loader)
-        optimizer = torch.optim.SGD(model.parameters(), lr=model.lr)
         keys = ["epoch", "train_loss", "val_loss"]
         if model.reports_perplexity:
             keys += ["train_ppl", "val_ppl"]
         self.history = {k: [] for k in keys}
+        self.train_items, self.fit_seconds = 0, 0.0
+        was_training, finished = model.training, False
         progress = make_progress(self.display, self.max_epochs)
-        self.train_items, start = 0, time.perf_counter()
-        for epoch in range(1, self.max_epochs + 1):
-            train_loss = self._train_epoch(model, train_loader, optimizer)
-            self._record(model, epoch, train_loss, evaluate_loss(model, val_loader, self.device))
-            progress.epoch_end(self.history)
-        self.fit_seconds = time.perf_counter() - start
-        progress.close(self.history)
+        start = time.perf_counter()
+        try:
+            for epoch in range(1, self.max_epochs + 1):
+                train_loss = self._train_epoch(model, train_loader, lr, epoch)
+                val_loss = evaluate_loss(model, val_loader, self.device)
+                self._record(model, epoch, train_loss, val_loss)
+                progress.epoch_end(self.history)
+            finished = True
+        finally:
+            self.fit_seconds = time.perf_counter() - start
+            model.train(was_training)
+            progress.close(self.history, None if finished else "stopped")
         return self.history
 
-    def _train_epoch(self, model, loader, optimizer):
+    def _train_epoch(self, model, loader, lr, epoch):
         model.train()
+        params = [p for p in model.parameters() if p.requires_grad]
         total, count = torch.zeros((), dtype=torch.float64, device=self.device), 0
-        for batch in loader:
+        for step, batch in enumerate(loader, 1):
             loss, n = model.batch_loss([b.to(self.device) for b in batch])
-            optimizer.zero_grad(set_to_none=True)
+            if not math.isfinite(loss.item()):
+                self._diverged(epoch, step, loss.item())
+            for p in params:
+                p.grad = None
             loss.backward()
             if self.gradient_clip_val > 0:
-                clip_gradients(model, self.gradient_clip_val)
-            optimizer.step()
+                clip_gradients(params, self.gradient_clip_val)
+            with torch.no_grad():  # plain SGD: p <- p - lr * grad (what torch.optim.SGD does)
+                for p in params:
+                    if p.grad is not None:
+                        p.add_(p.grad, alpha=-lr)
             total += loss.detach().double() * n
             count += n
+        if count == 0:
+            fail("the training loader gave no batches: nothing to train on.",
+                 "훈련 로더가 미니배치를 하나도 내주지 않았습니다. 훈련할 데이터가 없습니다.")
         self.train_items += count
         return float(total) / count
+
+    def _diverged(self, epoch, step, loss):
+        clip = ("" if self.gradient_clip_val > 0 else
+                " or gradient clipping (e.g. gradient_clip_val=1)")
+        clip_ko = "" if self.gradient_clip_val > 0 else "이나 기울기 클리핑(예: gradient_clip_val=1)"
+        fail(f"training diverged at epoch {epoch}, step {step}: the training loss is {loss}. "
+             f"Try a smaller lr{clip}. history keeps the {epoch - 1} completed epoch(s).",
+             f"{epoch}번째 에폭, {step}번째 스텝에서 훈련이 발산했습니다(훈련 손실 {loss}). "
+             f"더 작은 lr{clip_ko}을 써 보세요. history에는 완료된 에폭 {epoch - 1}개가 "
+             f"남아 있습니다.", TrainingDiverged)
 
     def _record(self, model, epoch, train_loss, val_loss):
         h = self.history
@@ -119,8 +227,8 @@ class Trainer:
         h["train_loss"].append(train_loss)
         h["val_loss"].append(val_loss)
         if model.reports_perplexity:
-            h["train_ppl"].append(math.exp(train_loss))
-            h["val_ppl"].append(math.exp(val_loss))
+            h["train_ppl"].append(safe_exp(train_loss))
+            h["val_ppl"].append(safe_exp(val_loss))
 
     def _materialize_lazy(self, model, loader):
         """Run one batch through a model with lazy layers so its parameters exist."""
@@ -133,4 +241,7 @@ class Trainer:
     def plot(self, axes=None):
         """Static plot of the recorded curves."""
         from .plotting import plot_history
+        if not self.history:
+            fail("nothing to plot yet: call trainer.fit(model, data) first.",
+                 "아직 그릴 것이 없습니다. 먼저 trainer.fit(model, data)를 호출하세요.")
         return plot_history(self.history, axes=axes)

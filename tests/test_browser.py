@@ -7,12 +7,21 @@ nowhere visible (text of the article, the navigation and the page footer; code a
 aside; `lang-both` marks what is legitimately both, the glossary's term columns), the
 language is set before the body renders (no flash), the choice carries to the next page and
 survives a reload, launch links point at notebooks that exist, and the console stays clean
-except for requests to the outside world, which are blocked. MathJax, which the book loads
-from jsDelivr, is served from tools/browser/node_modules (same version, same bytes), so
-formulas are really typeset. The controls are tested in tests/test_static_controls.py. Screenshots go to
-test-artifacts/.
+except for requests to the outside world, which are blocked. The book loads no widget bundle
+(its controls are native and precomputed: tests/test_static_controls.py); MathJax is served
+by the book itself, so formulas are really typeset.
+
+The book on every screen (issue 11): at a phone's 390 px and at 1280 px, no page pans
+sideways, the sidebar drawers open, display equations never overflow their box without a
+scrollbar, code fits its column; the interface (tooltips, menus, search page, copy button)
+speaks the reader's language; search finds Korean stems and shows snippets in the reader's
+language; `?lang=` wins and is remembered; figures have alt texts; no request leaves the
+book's host and each page's first load stays within the gzip budget (PAGE_BUDGET); the
+figures go to test-artifacts/page-weight.txt and test-artifacts/layout-report.txt.
+Screenshots go to test-artifacts/.
 """
 import functools
+import gzip
 import http.server
 import os
 import pathlib
@@ -39,6 +48,12 @@ PAGES = [TOC["root"]] + [e["file"] for e in TOC.get("chapters", [])] + [
 CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
 JSDELIVR = re.compile(r"https://cdn\.jsdelivr\.net/npm/((?:@[^/@]+/)?[^/@]+)@([^/]+)/(.+)")
 LANGS = {"ko": "ko-KR", "en": "en-US"}
+PHONE, DESKTOP = 390, 1280
+PAGE_BUDGET = 2_000_000   # bytes, gzip-compressed, transferred on a page's first load
+WIDGET_BUNDLE = re.compile(r"@jupyter-widgets/|requirejs@")   # the static-controls issue's part
+# pages whose content the copyedit helper (issue 11, chapters 9.1-9.4) is fixing in parallel
+COPYEDIT = {"chapters/9_1_sequences", "chapters/9_2_text_sequences",
+            "chapters/9_3_language_models", "chapters/9_4_rnn"}
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -161,10 +176,10 @@ def browser():
 class Session:
     """One browser context (one reader): blocks the outside world, logs what went wrong."""
 
-    def __init__(self, browser, base, lang):
+    def __init__(self, browser, base, lang, width=DESKTOP):
         self.base, self.blocked, self.errors, self.vendored = base, set(), [], []
         self.context = browser.new_context(locale=LANGS[lang],
-                                           viewport={"width": 1280, "height": 900})
+                                           viewport={"width": width, "height": 900})
         self.context.route("**/*", self._route)
         self.context.add_init_script(LANG_AT_BODY)
         self.page = self.context.new_page()
@@ -210,8 +225,8 @@ class Session:
 def reader(browser, server):
     sessions = []
 
-    def make(lang):
-        sessions.append(Session(browser, server, lang))
+    def make(lang, width=DESKTOP):
+        sessions.append(Session(browser, server, lang, width))
         return sessions[-1]
 
     yield make
@@ -282,8 +297,8 @@ def test_launch_links_open_the_committed_notebook(reader):
 
 def test_formulas_are_typeset(reader):
     url = CONFIG["sphinx"]["config"]["mathjax_path"]
-    if not vendored(url):
-        pytest.fail(f"{url} is not in {VENDOR}: run `bash tools/install_browser.sh`")
+    assert "://" not in url, f"mathjax_path {url}: MathJax must be served by the book itself"
+    assert (HTML / "_static" / url).is_file(), f"_static/{url} is not in the built book"
     for lang in LANGS:
         s = reader(lang)
         for page in CHAPTERS:
@@ -298,5 +313,375 @@ def test_formulas_are_typeset(reader):
                 f"{page} ({lang}): {typeset} typeset formulas for {sources} in the page"
             errors = p.locator("article mjx-merror").count()
             assert errors == 0, f"{page} ({lang}): {errors} formulas MathJax could not typeset"
-            assert any("mathjax" in u for u in s.vendored), "MathJax was not served"
+            assert not s.blocked, f"{page}: requests to the outside world: {sorted(s.blocked)}"
             assert not s.errors, f"{page} ({lang}):\n" + "\n".join(s.errors)
+
+
+# ---------------------------------------------------------------- every screen (issue 11)
+def typeset(p):
+    """Wait until MathJax (when the page loads it) has typeset the page."""
+    if p.evaluate("!!document.querySelector('script[src*=\"mathjax\"]')"):
+        p.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
+                            timeout=15000)
+        p.evaluate("MathJax.startup.promise")
+
+
+def report(name, lines):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with open(ARTIFACTS / name, "a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+# the theme's (and Sphinx's, myst-nb's, sphinx-copybutton's) English interface strings
+THEME_ENGLISH = [
+    "Skip to main content", "Back to top", "Toggle primary sidebar", "Toggle secondary sidebar",
+    "previous", "next", "previous page", "next page", "Search", "Search Results", "Searching",
+    "Contents", "On this page", "Color mode", "Light", "Dark", "System Settings",
+    "Fullscreen mode", "Source repository", "Download this page", "Download source file",
+    "Download notebook file", "Print to PDF", "Launch interactive content", "Launch on Colab",
+    "Launch on Binder", "Copy", "Copy to clipboard", "Link to this heading",
+    "Show code cell source", "Hide code cell source", "Toggle hidden content",
+    "Site navigation", "Section Navigation", "Version warning", "Page", "Main",
+]
+# Runs in the page: the interface strings shown (text and tooltips/names), outside the prose
+INTERFACE_STRINGS = r"""
+() => {
+  const prose = "article.bd-article p, article.bd-article li, article.bd-article td, " +
+                "article.bd-article h1, article.bd-article h2, article.bd-article h3, " +
+                "pre, code, .cell_output, mjx-container, script, style, #search-results ul";
+  const hidden = (el) => el.closest(".lang-ko, .lang-en") &&
+                         !el.closest(".lang-ko, .lang-en").checkVisibility();
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.closest("[lang]:not(html)") || hidden(el)) continue;   // the toggle's label
+    for (const a of ["title", "aria-label", "data-tooltip", "data-bs-original-title",
+                     "data-bs-title", "placeholder"]) {
+      const v = el.getAttribute(a);
+      if (v && !el.closest("mjx-container, .cell_output, pre")) out.push(a + ": " + v.trim());
+    }
+    if (el.closest(prose) && !el.closest("details.hide > summary, .bd-search-container > h1, " +
+                                         ".bd-search-container > p, #search-results > h2"))
+      continue;
+    for (const n of el.childNodes) {
+      if (n.nodeType === 3 && n.textContent.trim() && (el.checkVisibility() ||
+          el.closest("#pst-skip-link")))
+        out.push("text: " + n.textContent.trim());
+    }
+  }
+  return out;
+}
+"""
+
+
+@pytest.mark.parametrize("lang", list(LANGS))
+def test_interface_speaks_the_reader_language(reader, lang):
+    s = reader(lang)
+    english = set(THEME_ENGLISH)
+    for page in ["chapters/9_3_language_models", "glossary", "search"]:
+        p = s.open(page)
+        if page != "search" and p.locator("div.highlight").count():
+            p.wait_for_selector(".copybtn", state="attached", timeout=20000)
+        shown = p.evaluate(INTERFACE_STRINGS)
+        values = [x.split(": ", 1)[1] for x in shown]
+        if lang == "ko":
+            bad = sorted({v for v in values if v in english or
+                          v.rstrip(".…") in english or v.startswith("Launch on")})
+            assert not bad, f"{page}: English interface strings in Korean mode: {bad}"
+        else:
+            bad = sorted({v for v in values if re.search("[가-힣]", v)})
+            assert not bad, f"{page}: Korean interface strings in English mode: {bad}"
+        # the footer: copyright, license and attribution, in the reader's language
+        footer = p.locator(".bilingual-license").inner_text()
+        for needle in ("Dive into Deep Learning", "CC BY-SA 4.0", "MIT-0", "MIT"):
+            assert needle in footer, f"{page}: the footer does not say {needle!r}: {footer}"
+        assert bool(re.search("[가-힣]", footer)) == (lang == "ko")
+        assert not s.errors, f"{page} ({lang}):\n" + "\n".join(s.errors)
+
+
+@pytest.mark.parametrize("lang", list(LANGS))
+def test_phone_no_sideways_scrolling_equations_and_drawers(reader, lang):
+    s = reader(lang, PHONE)
+    ARTIFACTS.mkdir(exist_ok=True)
+    wide, cut = [], []
+    for page in PAGES:
+        p = s.open(page)
+        typeset(p)
+        if page in CHAPTERS:
+            cut += equations(p, page, PHONE)
+        width = p.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE:
+            culprit = p.evaluate("""(vw) => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > vw + 1 && e.checkVisibility())
+                .slice(0, 3).map(e => e.tagName + '.' + String(e.className).slice(0, 40))""", PHONE)
+            wide.append(f"{page}: {width}px ({', '.join(culprit)})")
+        if page == CHAPTERS[0]:
+            p.screenshot(path=str(ARTIFACTS / f"phone-{pathlib.Path(page).name}-{lang}.png"))
+    assert not wide, f"pages wider than a {PHONE}px phone ({lang}):\n" + "\n".join(wide)
+    assert not cut, f"display equations cut off at {PHONE}px:\n" + "\n".join(cut)
+    # the drawers: the visible ☰ opens the book's contents, the list icon the page's
+    p = s.open(CHAPTERS[0])
+    for button, dialog in ((".bd-header-article .primary-toggle", "#pst-primary-sidebar-modal"),
+                           (".bd-header-article .secondary-toggle",
+                            "#pst-secondary-sidebar-modal")):
+        p.locator(button).click()
+        p.wait_for_function(f"document.querySelector('{dialog}').open", timeout=5000)
+        link = p.locator(f"{dialog} a[href]").first
+        assert link.is_visible(), f"{dialog}: the drawer opened empty"
+        if dialog.startswith("#pst-primary"):
+            p.screenshot(path=str(ARTIFACTS / f"phone-drawer-{lang}.png"))
+        p.keyboard.press("Escape")
+        p.wait_for_function(f"!document.querySelector('{dialog}').open", timeout=5000)
+    assert not s.errors, "\n".join(s.errors)
+
+
+def test_desktop_toggle_collapses_the_sidebar_and_one_search_field(reader):
+    s = reader("ko")
+    p = s.open(CHAPTERS[0])
+    assert not p.locator("#pst-header").is_visible(), "the empty top bar is shown"
+    fields = [i for i in range(p.locator(".search-button-field, .search-button").count())
+              if p.locator(".search-button-field, .search-button").nth(i).is_visible()]
+    assert len(fields) <= 2, "more than one search field and button"
+    sidebar = p.locator("#pst-primary-sidebar")
+    assert sidebar.is_visible()
+    p.locator(".bd-header-article .primary-toggle").click()
+    p.wait_for_function("document.querySelector('#pst-primary-sidebar')"
+                        ".classList.contains('pst-sidebar-hidden')", timeout=5000)
+    p.wait_for_timeout(400)   # the theme's transition
+    assert not sidebar.is_visible(), "☰ does not collapse the sidebar on a desktop"
+    p.locator(".bd-header-article .primary-toggle").click()
+    p.wait_for_timeout(400)
+    assert sidebar.is_visible()
+    assert not p.evaluate("document.querySelector('#pst-primary-sidebar-modal').open")
+    p.screenshot(path=str(ARTIFACTS / "desktop-9_1-ko.png"))
+
+
+# Runs in the page: each display equation, whether it is cut off (wider than its box, or than
+# the article, without scrolling) and whether it scrolls in its box
+EQUATIONS = r"""
+() => [...document.querySelectorAll('article mjx-container[display="true"]')].map(e => {
+  const box = e.closest('div.math') || e;
+  const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const clipped = (el) => el.scrollWidth > el.clientWidth + 1 && !scrolls(el);
+  const article = document.querySelector('article.bd-article').getBoundingClientRect();
+  const tex = (e.querySelector('mjx-assistive-mml') || e).textContent;
+  return {tex: String(tex).slice(0, 60),
+          cut: clipped(e) || clipped(box) ||
+               (e.getBoundingClientRect().right > article.right + 1 && !scrolls(e)),
+          scrolls: e.scrollWidth > e.clientWidth + 1};
+})
+"""
+
+
+def equations(p, page, width):
+    """Problems (cut-off display equations) of a typeset page; reports those that scroll."""
+    found = p.evaluate(EQUATIONS)
+    report("layout-report.txt", [f"{page} at {width}px: display equation scrolls: {e['tex']}"
+                                 for e in found if e["scrolls"]])
+    return [f"{page} at {width}px: {e['tex']}" for e in found if e["cut"]]
+
+
+def test_desktop_equations_and_code_fit(reader):
+    """At 1280 px no display equation is cut off, and code/outputs fit the text column."""
+    s = reader("en")
+    cut, wide = [], []
+    for page in CHAPTERS:
+        p = s.open(page)
+        typeset(p)
+        cut += equations(p, page, DESKTOP)
+        for block in p.evaluate("""() => [...document.querySelectorAll(
+                'article div.cell_input pre, article div.cell_output pre')].map(e => ({
+              wide: e.scrollWidth - e.clientWidth,
+              out: !!e.closest('.cell_output'),
+              line: e.textContent.split('\\n').sort((a, b) => b.length - a.length)[0]}))
+              .filter(b => b.wide > 1)"""):
+            kind = "output" if block["out"] else "code"
+            wide.append((page, f"{page}: {kind} {block['wide']}px too wide: {block['line'][:80]}"))
+    assert not cut, f"display equations cut off at {DESKTOP}px:\n" + "\n".join(cut)
+    report("layout-report.txt", [f"code/output blocks wider than their column at {DESKTOP}px:"
+                                 f" {len(wide)}", *[w for _, w in wide]])
+    if wide and {page for page, _ in wide} <= COPYEDIT:
+        pytest.xfail(f"{len(wide)} blocks in chapters 9.1-9.4, whose code the copyedit helper "
+                     "wraps at 76 characters (issue 11); see test-artifacts/layout-report.txt")
+    assert not wide, "blocks wider than the text column:\n" + "\n".join(w for _, w in wide)
+
+
+IMG = re.compile(r"<img\b[^>]*>")
+
+
+def test_figures_have_alt_texts_in_the_reader_language(reader):
+    missing = []
+    for page in CHAPTERS:   # the built pages: every figure (an output image) has a description
+        for tag in IMG.findall((HTML / f"{page}.html").read_text(encoding="utf-8")):
+            if "_images/" not in tag:
+                continue
+            m = re.search(r'\balt="([^"]*)"', tag)
+            alt = m.group(1) if m else ""
+            if not alt.strip() or re.search(r"[/\\]|\.(png|svg|jpe?g)$", alt):
+                missing.append((page, f"{page}: {alt or '(no alt)'}"))
+    for lang in LANGS:   # a bilingual alt shows the reader's half
+        s = reader(lang)
+        for page in CHAPTERS:
+            if "data-alt-en" not in (HTML / f"{page}.html").read_text(encoding="utf-8"):
+                continue
+            p = s.open(page)
+            for alt in p.eval_on_selector_all("article img[data-alt-en]",
+                                              "els => els.map(e => e.getAttribute('alt'))"):
+                assert bool(re.search("[가-힣]", alt)) == (lang == "ko") and " · " not in alt, \
+                    f"{page} ({lang}): alt not in the reader's language: {alt}"
+            break
+    pages = {page for page, _ in missing}
+    if missing and pages <= COPYEDIT:
+        pytest.xfail(f"figures of {sorted(pages)} have the image path as alt text (the copyedit "
+                     "helper adds mystnb.image.alt to chapters 9.1-9.4, issue 11): " +
+                     f"{len(missing)} figures, e.g. " + missing[0][1])
+    assert not missing, "figures without an alt text:\n" + "\n".join(m for _, m in missing)
+
+
+def test_accessibility_of_the_toggle_and_static_lang(reader):
+    raw = (HTML / f"{PAGES[0]}.html").read_text(encoding="utf-8")
+    assert re.search(r'<html[^>]* lang="ko"', raw), "the static <html lang> is not the default, ko"
+    for lang, label in (("ko", "English"), ("en", "한국어")):
+        s = reader(lang)
+        p = s.open(CHAPTERS[0])
+        button = p.get_by_role("button", name=label, exact=False)
+        assert button.count() >= 1 and button.first.is_visible(), \
+            f"({lang}) no button whose accessible name contains its visible label {label!r}"
+        for _ in range(40):   # keyboard focus reaches the toggle, and shows a ring
+            p.keyboard.press("Tab")
+            if p.evaluate("document.activeElement.classList.contains('bilingual-toggle')"):
+                break
+        else:
+            pytest.fail("Tab never reaches the language toggle")
+        ring = p.evaluate("""() => { const st = getComputedStyle(document.activeElement);
+            return [st.outlineStyle, parseFloat(st.outlineWidth)]; }""")
+        assert ring[0] != "none" and ring[1] >= 2, f"no visible focus ring: {ring}"
+        # hide-input toggles: a label in the reader's language, and it is the summary's name
+        summary = p.locator("details.hide > summary").first
+        if summary.count():
+            text = summary.inner_text().strip()
+            assert text and bool(re.search("[가-힣]", text)) == (lang == "ko"), text
+            assert summary.get_attribute("aria-label") is None
+
+
+def test_link_carries_the_language_and_pages_name_both(reader):
+    s = reader("ko")
+    p = s.open(CHAPTERS[0])
+    alternates = p.eval_on_selector_all('link[rel="alternate"][hreflang]',
+                                        "els => els.map(e => [e.hreflang, e.href])")
+    langs = {h for h, _ in alternates}
+    assert {"ko", "en", "x-default"} <= langs, alternates
+    assert all(href.endswith(f"?lang={h}") for h, href in alternates if h in LANGS)
+    p.goto(s.base + CHAPTERS[0] + ".html?lang=en", wait_until="load")
+    assert s.lang() == "en", "?lang=en does not win over the stored/browser choice"
+    assert p.evaluate("window.__langAtBody") == "en"
+    s.open(CHAPTERS[1])
+    assert s.lang() == "en", "the language of the link is not remembered"
+    p.goto(s.base + PAGES[0] + ".html?lang=ko", wait_until="load")
+    assert s.lang() == "ko"
+    p.locator(".bilingual-toggle").click()
+    assert s.lang() == "en" and "lang=en" in p.url
+    assert not s.errors, "\n".join(s.errors)
+
+
+@pytest.mark.parametrize("lang", list(LANGS))
+def test_search_finds_stems_with_snippets_in_the_reader_language(reader, lang):
+    s = reader(lang)
+    queries = {"ko": ["역전파", "퍼플렉서티"], "en": ["perplexity", "backpropagation"]}[lang]
+    p = s.page
+    for query in queries:
+        p.goto(s.base + "search.html?q=" + urllib.parse.quote(query), wait_until="load")
+        p.wait_for_function("document.querySelector('#search-results .search-summary') && "
+                            "/\\d/.test(document.querySelector('#search-results .search-summary')"
+                            ".textContent)", timeout=20000)
+        p.wait_for_timeout(800)   # snippets are fetched page by page
+        links = p.eval_on_selector_all("#search-results li > a", "els => els.map(e => e.href)")
+        assert links, f"{query!r} ({lang}): no result"
+        if query == "역전파":   # only "역전파까지" is written in the book (intro)
+            assert any(link.split("#")[0].endswith("intro.html") for link in links), links
+        snippets = p.eval_on_selector_all("#search-results li p.context",
+                                          "els => els.map(e => e.textContent)")
+        assert snippets, f"{query!r}: no snippets"
+        for text in snippets:
+            assert "\\" not in text and "$$" not in text, f"{query!r}: TeX in a snippet: {text}"
+            assert bool(re.search("[가-힣]", text)) == (lang == "ko"), \
+                f"{query!r} ({lang}): snippet in the other language: {text[:120]}"
+        titles = p.eval_on_selector_all("#search-results li > a",
+                                        "els => els.map(e => e.innerText)")
+        assert all(bool(re.search("[가-힣]", t)) == (lang == "ko") for t in titles), titles
+        progress = p.locator("#search-results .search-summary").inner_text()
+        assert bool(re.search("[가-힣]", progress)) == (lang == "ko"), progress
+    assert not s.errors, "\n".join(s.errors)
+
+
+_GZIP = {}
+
+
+def gzip_size(path):
+    if path not in _GZIP:
+        _GZIP[path] = len(gzip.compress(path.read_bytes(), 6))
+    return _GZIP[path]
+
+
+def test_offline_and_light(browser, server):
+    """Each page on a first visit: no request leaves the book's host; gzip bytes <= budget."""
+    lines, heavy, outside, widget_only = [], [], [], True
+    for page in PAGES:
+        s = Session(browser, server, "ko")
+        files = []
+        s.page.on("request", lambda r, files=files: files.append(r.url))
+        try:
+            p = s.open(page)
+            typeset(p)
+            try:   # a loaded CI machine may never be idle for 500 ms: count what came so far
+                p.wait_for_load_state("networkidle", timeout=30000)
+            except sync_api.TimeoutError:
+                pass
+            total, widget = 0, 0
+            for url in dict.fromkeys(files):
+                if url.startswith(server):
+                    rel = urllib.parse.unquote(urllib.parse.urlparse(url).path.lstrip("/"))
+                    path = HTML / rel
+                    size = gzip_size(path) if path.is_file() else 0
+                else:
+                    local = vendored(url)
+                    size = gzip_size(local) if local else 0
+                    outside.append(f"{page}: {url}")
+                    if not WIDGET_BUNDLE.search(url):
+                        widget_only = False
+                    if WIDGET_BUNDLE.search(url):
+                        widget += size
+                total += size
+            mathjax = any("mathjax" in u.lower() for u in files)
+            lines.append(f"{page}: {len(set(files))} requests, {total / 1e6:.2f} MB gzip"
+                         f" ({widget / 1e6:.2f} MB widget bundle){', MathJax' if mathjax else ''}")
+            if total > PAGE_BUDGET:
+                heavy.append(page)
+                if total - widget > PAGE_BUDGET:
+                    widget_only = False
+            if page == PAGES[0]:
+                assert not mathjax, f"{page} has no math but loads MathJax"
+        finally:
+            s.close()
+    report("page-weight.txt", lines)
+    print("\n".join(lines))
+    if (outside or heavy) and widget_only:
+        pytest.xfail("only the ipywidgets bundle from jsDelivr leaves the host / passes the "
+                     "budget (the static-controls helper removes it, issue 12): " +
+                     "; ".join(lines))
+    assert not outside, "requests to other hosts:\n" + "\n".join(sorted(set(outside)))
+    assert not heavy, f"pages over {PAGE_BUDGET} bytes gzip:\n" + "\n".join(lines)
+
+
+def test_alt_split_and_search_particles_agree():
+    """Build-side pieces without a browser: a bilingual alt is split; the particles stripped
+    from indexed words (_ext/bilingual.py) are those stripped from queries (bilingual.js)."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import bilingual
+    out = bilingual.split_alt('<img alt="잡음이 섞인 사인 곡선 · A noisy sine curve" src="x.png" />')
+    assert 'alt="잡음이 섞인 사인 곡선"' in out and 'data-alt-en="A noisy sine curve"' in out
+    assert bilingual.korean_stem("역전파까지") == "역전파"
+    assert bilingual.korean_stem("모델의") == "모델" and bilingual.korean_stem("평가") == "평가"
+    js = (ROOT / "_static" / "bilingual.js").read_text(encoding="utf-8")
+    m = re.search(r'var PARTICLES = \(((?:"[^"]*"\s*\+?\s*)+)\)', js)
+    words = "".join(re.findall(r'"([^"]*)"', m.group(1))).split()
+    assert sorted(words) == sorted(bilingual.PARTICLES)

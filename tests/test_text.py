@@ -47,8 +47,11 @@ def test_min_freq_drops_rare_tokens_to_unk(tokens, min_freq):
 def test_unknown_tokens_and_reserved_tokens():
     vocab = Vocab(["a", "b", "a"], reserved_tokens=["<pad>", "<bos>"])
     assert vocab.to_tokens([0, 1, 2]) == ["<unk>", "<pad>", "<bos>"]
-    assert vocab["zzz"] == vocab.unk == 0
-    assert vocab[["a", "zzz"]] == [vocab["a"], 0]
+    with pytest.warns(UserWarning, match="single characters"):  # a word, a char vocab
+        assert vocab["zzz"] == vocab.unk == 0
+    assert vocab["z"] == 0
+    with pytest.warns(UserWarning, match="single characters"):
+        assert vocab[["a", "zzz"]] == [vocab["a"], 0]
     assert len(vocab) == 5
 
 

@@ -1,0 +1,109 @@
+"""Graded exercises: instant bilingual feedback (``check``) and a gradebook (the CLI).
+
+    from d2lmini.grading import check
+    check("9.3-perplexity", perplexity)      # runs the public cases, shows a table
+
+    python -m d2lmini.grading list --json
+    python -m d2lmini.grading grade SUBMISSIONS_DIR --out gradebook.csv --jobs 2
+    python -m d2lmini.grading solutions OUTDIR
+"""
+import html
+import os
+
+from .exercises import BY_ID, EXERCISES, for_chapter
+from .messages import msg
+
+__all__ = ["check", "CheckReport", "EXERCISES", "exercises"]
+
+#: seconds a single public case may run in ``check`` before it is stopped
+CASE_SECONDS = 5.0
+
+
+def exercises(chapter=None):
+    """``list --json``'s objects, for every exercise or one chapter's."""
+    return [ex.info() for ex in (for_chapter(chapter) if chapter else EXERCISES)]
+
+
+class CheckReport:
+    """What ``check`` returns: an HTML table in Jupyter (``_repr_html_``), text elsewhere."""
+
+    def __init__(self, exercise_id, function_name, points, cases, note=None):
+        self.exercise_id = exercise_id
+        self.function_name = function_name
+        self.points = points
+        self.cases = cases            # list of runner.CaseResult
+        self.note = note              # (ko, en): a problem that stopped the check
+
+    @property
+    def score(self):
+        from .runner import fractional_score
+        return fractional_score(self.points, self.cases)
+
+    def _lines(self):
+        score_ko, score_en = msg("score", score=f"{self.score:g}", points=self.points)
+        head = (f"{self.exercise_id} · {self.function_name}", f"{score_en} · {score_ko}")
+        rows = [(("✓" if c.ok else "✗"), c.name, f"{c.en} · {c.ko}") for c in self.cases]
+        foot = msg("more_cases")
+        return head, rows, foot
+
+    def __repr__(self):
+        head, rows, foot = self._lines()
+        out = list(head)
+        if self.note:
+            out.append(f"  {self.note[1]} · {self.note[0]}")
+        width = max((len(name) for _, name, _ in rows), default=0)
+        out += [f"  {mark} {name.ljust(width)}  {text}" for mark, name, text in rows]
+        out += [foot[1], f"· {foot[0]}"]
+        return "\n".join(out)
+
+    __str__ = __repr__
+
+    def _repr_html_(self):
+        head, rows, foot = self._lines()
+        e = html.escape
+        cells = "".join(
+            f'<tr><td style="color:{"#1a7f37" if mark == "✓" else "#cf222e"};'
+            f'font-weight:bold;text-align:center">{mark}</td>'
+            f'<td style="text-align:left">{e(name)}</td>'
+            f'<td style="text-align:left">{e(text)}</td></tr>' for mark, name, text in rows)
+        note = (f'<p style="margin:0.3em 0">{e(self.note[1])} · {e(self.note[0])}</p>'
+                if self.note else "")
+        case_ko, case_en = msg("case")
+        res_ko, res_en = msg("result")
+        table = (f'<table><thead><tr><th></th><th style="text-align:left">'
+                 f'{case_en} · {case_ko}</th><th style="text-align:left">{res_en} · {res_ko}'
+                 f'</th></tr></thead><tbody>{cells}</tbody></table>' if rows else "")
+        return (f'<div class="d2lmini-check"><p style="margin:0.3em 0"><b>{e(head[0])}</b>'
+                f' — {e(head[1])}</p>{note}{table}'
+                f'<p style="margin:0.3em 0"><i>{e(foot[1])} · {e(foot[0])}</i></p></div>')
+
+
+def check(exercise_id, fn, timeout=CASE_SECONDS):
+    """Run the public cases of ``exercise_id`` against ``fn`` and return a report.
+
+    Never raises (except when you interrupt the kernel): a wrong id, a function that is not
+    callable, an unimplemented stub, an exception or a case that runs too long all show up
+    in the report. Inside the grader (``D2LMINI_GRADING=1``) it does nothing.
+    """
+    if os.environ.get("D2LMINI_GRADING") == "1":
+        return None
+    from .runner import run_exercise
+    ex = BY_ID.get(exercise_id)
+    if ex is None:
+        known = ", ".join(BY_ID)
+        return CheckReport(str(exercise_id), getattr(fn, "__name__", "?"), 0, [],
+                           msg("unknown_exercise", name=repr(exercise_id), known=known))
+    if not callable(fn):
+        return CheckReport(ex.id, ex.function, ex.points, [],
+                           msg("not_callable", name=type(fn).__name__))
+    try:
+        result = run_exercise(fn, ex, ex.cases, timeout)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as err:  # noqa: B902 — a checker bug must not crash the notebook
+        from .runner import one_line
+        return CheckReport(ex.id, ex.function, ex.points, [],
+                           msg("raised", error=one_line(err)))
+    if result.kinds() == {"not_implemented"}:  # a stub: one line, no table of failures
+        return CheckReport(ex.id, ex.function, ex.points, [], msg("not_implemented"))
+    return CheckReport(ex.id, ex.function, ex.points, result.cases)

@@ -1,0 +1,172 @@
+"""Run one exercise's cases against a learner's function: time limits, input-mutation
+checks, one-line errors, scores. Shared by ``check`` (in the learner's kernel) and the
+grader (in a child process per submission)."""
+import contextlib
+import dataclasses
+import signal
+import threading
+
+import torch
+
+from .compare import Mismatch, compare, type_name
+from .messages import msg
+
+
+class CaseTimeout(BaseException):
+    """Raised inside a case that runs past its time limit (a BaseException, so that a
+    learner's ``except Exception`` cannot swallow it)."""
+
+
+class Forbidden(PermissionError):
+    """A submission tried to read grading files or start a process while it was graded."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Stop the block with ``CaseTimeout`` after ``seconds`` (where SIGALRM exists and we
+    are in the main thread; elsewhere, no limit)."""
+    usable = (seconds and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def handler(signum, frame):
+        raise CaseTimeout()
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def one_line(err, width=100):
+    """``TypeName: first line of the message``, shortened."""
+    text = str(err).strip().splitlines()
+    text = f"{type(err).__name__}: {text[0]}" if text else type(err).__name__
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def snapshot(value):
+    """A copy of everything a function could mutate (tensors, containers, modules)."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if isinstance(value, (list, tuple)):
+        return type(value)(snapshot(v) for v in value) if isinstance(value, list) \
+            else tuple(snapshot(v) for v in value)
+    if isinstance(value, dict):
+        return {k: snapshot(v) for k, v in value.items()}
+    if isinstance(value, torch.nn.Module):
+        return {k: v.detach().clone() for k, v in value.state_dict().items()}
+    if isinstance(value, (int, float, str, bool, type(None))):
+        return value
+    return None  # functions and other objects: not compared
+
+
+def unchanged(before, after):
+    if isinstance(before, torch.Tensor):
+        return (isinstance(after, torch.Tensor) and before.shape == after.shape
+                and before.dtype == after.dtype and torch.equal(before, after))
+    if isinstance(before, (list, tuple)):
+        return (isinstance(after, (list, tuple)) and len(before) == len(after)
+                and all(unchanged(b, a) for b, a in zip(before, after)))
+    if isinstance(before, dict):
+        return (isinstance(after, dict) and set(before) == set(after)
+                and all(unchanged(before[k], after[k]) for k in before))
+    return before is None or before == after
+
+
+@dataclasses.dataclass
+class CaseResult:
+    name: str
+    ok: bool
+    kind: str      # passed, mismatch, not_implemented, raised, timeout, mutated, forbidden
+    ko: str
+    en: str
+    hidden: bool = False
+
+
+def fractional_score(points, cases):
+    """``points × passed / cases``, rounded to 0.01 (0 without cases)."""
+    if not cases:
+        return 0
+    return round(points * sum(c.ok for c in cases) / len(cases), 2)
+
+
+@dataclasses.dataclass
+class ExerciseResult:
+    id: str
+    points: int
+    cases: list
+
+    @property
+    def passed(self):
+        return sum(c.ok for c in self.cases)
+
+    @property
+    def score(self):
+        return fractional_score(self.points, self.cases)
+
+    def kinds(self):
+        return {c.kind for c in self.cases}
+
+
+def run_case(fn, exercise, case, seconds, arg_names=None):
+    """Run ``fn`` on one case; return a ``CaseResult`` (never raises, except on
+    KeyboardInterrupt)."""
+    with torch.random.fork_rng(devices=[]):
+        args, kwargs = case.make()
+        ref_args, ref_kwargs = case.make()
+        expected = exercise.oracle(*ref_args, **ref_kwargs)
+    before = snapshot((args, kwargs))
+    try:
+        with time_limit(seconds):
+            got = fn(*args, **kwargs)
+            if case.check is not None:
+                case.check(got, args)
+            else:
+                compare(expected, got, rtol=exercise.rtol, atol=exercise.atol)
+            after = snapshot((args, kwargs))
+    except NotImplementedError:
+        return CaseResult(case.name, False, "not_implemented", *msg("not_implemented"))
+    except CaseTimeout:
+        return CaseResult(case.name, False, "timeout", *msg("timeout", seconds=f"{seconds:g}"))
+    except Mismatch as err:
+        ko, en = err.args[0]
+        kind = "wrong_type" if "expected a " in en and "got a " in en else "mismatch"
+        if not unchanged(before, snapshot((args, kwargs))):
+            return _mutated(case, before, (args, kwargs))
+        return CaseResult(case.name, False, kind, ko, en)
+    except KeyboardInterrupt:
+        raise
+    except Forbidden:
+        return CaseResult(case.name, False, "forbidden", *msg("forbidden"))
+    except BaseException as err:  # noqa: B902 — a learner's SystemExit is a result too
+        return CaseResult(case.name, False, "raised", *msg("raised", error=one_line(err)))
+    if not unchanged(before, after):
+        return _mutated(case, before, (args, kwargs))
+    return CaseResult(case.name, True, "passed", *msg("passed"))
+
+
+def _mutated(case, before, now):
+    (args, kwargs), (now_args, now_kwargs) = before, now
+    name = "?"
+    for i, (b, a) in enumerate(zip(args, now_args)):
+        if not unchanged(b, snapshot(a)):
+            name = f"#{i + 1}"
+            break
+    return CaseResult(case.name, False, "mutated", *msg("mutated", name=name))
+
+
+def run_exercise(fn, exercise, cases, seconds, hidden=()):
+    """All ``cases`` (then the ``hidden`` ones) of one exercise against ``fn``."""
+    results = []
+    for case in cases:
+        results.append(run_case(fn, exercise, case, seconds))
+    for case in hidden:
+        r = run_case(fn, exercise, case, seconds)
+        r.hidden = True
+        results.append(r)
+    return ExerciseResult(exercise.id, exercise.points, results)

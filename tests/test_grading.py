@@ -1,0 +1,287 @@
+"""The graded exercises: checker, cases, grader, generated notebooks (issue 8).
+
+Unit tests of ``d2lmini.grading``; the fixture folder tests/grading_fixtures/submissions
+(full marks, partial, stubs and every hostile kind) is graded into expected.csv; negative
+controls earn nothing on any exercise; every message exists in both languages; the student
+notebooks are generated from the sources and hold no solution text.
+"""
+import csv
+import doctest
+import json
+import math
+import pathlib
+import re
+import subprocess
+import sys
+
+import jupytext
+import nbformat
+import pytest
+import torch
+
+from d2lmini.grading import EXERCISES, CheckReport, check
+from d2lmini.grading.exercises import NOTEBOOKS
+from d2lmini.grading.hidden import HIDDEN
+from d2lmini.grading.messages import MESSAGES
+from d2lmini.grading.notebooks import solution_blocks, sources
+from d2lmini.grading.runner import run_exercise
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "grading_fixtures"
+SOURCES = sources(ROOT / "exercises")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+sys.path.insert(0, str(ROOT / "tools"))
+import build_exercises  # noqa: E402
+
+
+def cli(*args, timeout=600):
+    return subprocess.run([sys.executable, "-m", "d2lmini.grading", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+# ---------------------------------------------------------------- the exercise list
+def test_list_json_is_the_interface():
+    out = cli("list", "--json")
+    assert out.returncode == 0, out.stderr
+    items = json.loads(out.stdout)
+    assert len(items) >= 21
+    for item in items:
+        assert list(item) == ["id", "chapter", "function", "points", "notebook"]
+        assert item["id"].startswith(item["chapter"] + "-")
+        assert isinstance(item["points"], int) and item["points"] > 0
+        assert item["notebook"] == f"exercises/{NOTEBOOKS[item['chapter']]}.ipynb"
+        assert (ROOT / item["notebook"]).exists(), item["notebook"]
+    for chapter in NOTEBOOKS:
+        assert sum(i["chapter"] == chapter for i in items) >= 3, chapter
+
+
+def test_every_message_is_bilingual():
+    for key, (ko, en) in MESSAGES.items():
+        assert ko and HANGUL.search(ko), key
+        assert en and not HANGUL.search(en), key
+
+
+# ---------------------------------------------------------------- cases and controls
+def zeros_like(value):
+    """The negative control "zeros of the right shape" for a result like ``value``."""
+    if isinstance(value, torch.Tensor):
+        return torch.zeros_like(value)
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return type(value)(0)
+    if isinstance(value, str):
+        return ""
+    if isinstance(value, (list, tuple)):
+        return type(value)(zeros_like(v) for v in value)
+    if isinstance(value, dict):
+        return {k: zeros_like(v) for k, v in value.items()}
+    return None
+
+
+def controls(ex):
+    def identity(*args, **kwargs):
+        return args[0]
+
+    def zeros(*args, **kwargs):
+        return zeros_like(ex.oracle(*args, **kwargs))
+
+    def raises(*args, **kwargs):
+        raise ValueError("negative control")
+    return {"identity": identity, "constant 0": lambda *a, **k: 0,
+            "constant 1": lambda *a, **k: 1.0, "None": lambda *a, **k: None,
+            "zeros": zeros, "raises": raises}
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=[e.id for e in EXERCISES])
+def test_oracle_passes_every_case_and_controls_earn_nothing(ex):
+    hidden = HIDDEN[ex.id]
+    assert len(ex.cases) >= 1 and len(hidden) >= 2
+    full = run_exercise(ex.oracle, ex, ex.cases, 10, hidden)
+    assert full.score == ex.points, [c for c in full.cases if not c.ok]
+    for name, fn in controls(ex).items():
+        result = run_exercise(fn, ex, ex.cases, 10, hidden)
+        assert result.passed == 0 and result.score == 0, (name, result.cases)
+
+
+# ---------------------------------------------------------------- check()
+def test_check_reports_a_correct_function():
+    def perplexity(log_probs):
+        return math.exp(-float(torch.as_tensor(log_probs).double().mean()))
+    report = check("9.3-perplexity", perplexity)
+    assert isinstance(report, CheckReport) and report.score == 2
+    text, html = repr(report), report._repr_html_()
+    assert "✓" in text and "✗" not in text
+    assert "more cases run at grading time" in text and "공개되지 않은 사례" in text
+    assert "<table>" in html and "✓" in html and "통과" in html
+
+
+def test_check_of_a_stub_says_not_implemented():
+    def perplexity(log_probs):
+        raise NotImplementedError("your code here")
+    report = check("9.3-perplexity", perplexity)
+    assert report.score == 0
+    assert "not implemented yet · 아직 구현하지 않았습니다" in repr(report)
+    assert "Traceback" not in repr(report)
+
+
+def test_check_shows_an_error_as_one_line_and_stops_long_cases():
+    report = check("9.3-perplexity", lambda lp: {}["missing"])
+    assert report.score == 0 and "KeyError: 'missing'" in repr(report)
+    assert all("\n" not in c.en for c in report.cases)
+
+    def slow(log_probs):
+        while True:
+            pass
+    report = check("9.3-perplexity", slow, timeout=0.3)
+    assert report.score == 0 and "stopped: took longer than 0.3 s" in repr(report)
+
+
+def test_check_never_raises():
+    assert "unknown exercise" in repr(check("9.9-nothing", len))
+    assert "is not a function" in repr(check("9.3-perplexity", None))
+    report = check("9.3-perplexity", lambda lp: sys.exit(1))
+    assert "SystemExit" in repr(report)
+
+
+def test_check_shows_wrong_values_and_mutation():
+    report = check("9.3-perplexity", lambda lp: 3.0)
+    assert "expected 4, got 3 · 기댓값 4, 실제 값 3" in repr(report)
+
+    def clip_in_place(grads, max_norm):
+        for g in grads:
+            g.mul_(0.5)
+        return grads, 1.0
+    report = check("9.5-clip-global-norm", clip_in_place)
+    assert "changed its input" in repr(report) and "입력" in repr(report)
+
+
+# ---------------------------------------------------------------- notebooks
+@pytest.mark.parametrize("md", SOURCES, ids=[p.stem for p in SOURCES])
+def test_student_and_solution_notebooks_are_up_to_date(md):
+    assert not build_exercises.out_of_date(md), \
+        "run `python tools/build_exercises.py` after editing the source"
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=[p.stem for p in SOURCES])
+def test_source_format(md):
+    chapter = next(c for c, stem in NOTEBOOKS.items() if stem == md.stem)
+    nb = jupytext.read(md)
+    checks = [c.source for c in nb.cells if c.cell_type == "code" and "check(" in c.source
+              and "import" not in c.source]
+    ids = [re.match(r'check\("([^"]+)", (\w+)\)$', s.strip()).groups() for s in checks]
+    expected = [(ex.id, ex.function) for ex in EXERCISES if ex.chapter == chapter]
+    assert ids == expected
+    blocks = solution_blocks(md.read_text(encoding="utf-8"))
+    assert len(blocks) == len(expected)
+    langs = [tuple(c.metadata.get("tags", [])) for c in nb.cells if c.cell_type == "markdown"]
+    assert langs.count(("lang-ko",)) == langs.count(("lang-en",)) >= len(expected) + 1
+
+
+def solution_namespace(md):
+    nb = build_exercises.build(md, solution=True)
+    namespace = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "%pip" not in cell.source \
+                and not cell.source.startswith("check("):
+            exec(compile(cell.source, str(md), "exec"), namespace)
+    return nb, namespace
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=[p.stem for p in SOURCES])
+def test_worked_examples_hold_for_the_solutions(md):
+    nb, namespace = solution_namespace(md)
+    examples = {}
+    for cell in nb.cells:
+        tag = tuple(cell.metadata.get("tags", []))
+        if cell.cell_type == "markdown" and tag in (("lang-ko",), ("lang-en",)):
+            examples.setdefault(tag, []).extend(
+                re.findall(r"```python\n(.*?)```", cell.source, re.S))
+    assert examples[("lang-ko",)] == examples[("lang-en",)]
+    assert len(examples[("lang-en",)]) >= 3
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(verbose=False)
+    for i, text in enumerate(examples[("lang-en",)]):
+        test = parser.get_doctest(text, dict(namespace), f"{md.stem}[{i}]", str(md), 0)
+        result = runner.run(test, out=lambda s: pytest.fail(s))
+        assert result.failed == 0
+
+
+def solution_lines(md):
+    """Lines of the reference solutions specific enough to be a leak if seen elsewhere."""
+    return {line.strip() for block in solution_blocks(md.read_text(encoding="utf-8"))
+            for line in block.splitlines() if len(line.strip()) >= 16}
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=[p.stem for p in SOURCES])
+def test_no_solution_text_in_student_notebook_or_built_book(md):
+    lines = solution_lines(md)
+    assert lines
+    student = nbformat.read(ROOT / "exercises" / f"{md.stem}.ipynb", as_version=4)
+    text = "\n".join([c.source for c in student.cells]
+                     + [json.dumps(o, ensure_ascii=False) for c in student.cells
+                        for o in c.get("outputs", [])])
+    for line in lines:
+        assert line not in text, f"solution line in the student notebook: {line}"
+    page = ROOT / "_build" / "html" / "exercises" / f"{md.stem}.html"
+    if page.exists():  # the book is built by tests/test_browser.py and `make book`
+        import html as html_module
+        shown = html_module.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+        for line in lines:
+            assert line not in shown, f"solution line in the built book: {line}"
+
+
+def test_student_notebooks_show_not_implemented():
+    for md in SOURCES:
+        nb = nbformat.read(ROOT / "exercises" / f"{md.stem}.ipynb", as_version=4)
+        shown = [o for c in nb.cells if c.cell_type == "code" and c.source.startswith("check(")
+                 for o in c.outputs]
+        assert shown and all("not implemented yet · 아직 구현하지 않았습니다"
+                             in o["data"]["text/plain"] for o in shown), md.stem
+        assert nb.metadata["d2lmini"]["chapter"] == md.stem[:3].replace("_", ".")
+
+
+# ---------------------------------------------------------------- the grader
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def test_solutions_command_writes_notebooks_that_earn_full_marks(tmp_path):
+    out = cli("solutions", tmp_path / "solutions")
+    assert out.returncode == 0, out.stderr
+    written = sorted(p.name for p in (tmp_path / "solutions").glob("*.ipynb"))
+    assert written == sorted(f"{stem}.ipynb" for stem in NOTEBOOKS.values())
+    for path in (tmp_path / "solutions").glob("*.ipynb"):
+        assert "d2lmini" in nbformat.read(path, as_version=4).metadata
+    result = cli("grade", tmp_path / "solutions", "--out", tmp_path / "gb.csv", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(open(tmp_path / "gb.csv", encoding="utf-8")))
+    assert len(rows) == len(NOTEBOOKS)
+    for row in rows:
+        assert row["status"] == "ok" and row["total"] == row["max"] != "0", row
+
+
+def test_grading_the_fixture_folder_gives_the_expected_gradebook(tmp_path):
+    out = tmp_path / "gradebook.csv"
+    result = cli("grade", FIXTURES / "submissions", "--out", out, "--jobs", "2",
+                 "--timeout", "6")
+    assert result.returncode == 0, result.stderr
+    assert "grading · 채점" in result.stderr  # the progress bar
+    got, expected = read_csv(out), read_csv(FIXTURES / "expected.csv")
+    assert got[0] == ["submission", *[ex.id for ex in EXERCISES], "total", "max", "status"]
+    assert got == expected
+    assert not list(tmp_path.glob(".gradebook.csv.*"))  # no temporary file left
+
+
+def test_grade_refuses_a_missing_folder(tmp_path):
+    result = cli("grade", tmp_path / "nothing", "--out", tmp_path / "gb.csv")
+    assert result.returncode == 2 and not (tmp_path / "gb.csv").exists()
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=[p.stem for p in SOURCES])
+def test_first_code_cell_installs_d2lmini_like_the_chapters(md):
+    import sync_install_cell
+    nb = jupytext.read(md)
+    first = sync_install_cell.first_code_cell(nb)
+    assert first.source == sync_install_cell.install_cell_source(*sync_install_cell.repository())
+    assert first.metadata.get("tags") == sync_install_cell.TAGS
