@@ -37,6 +37,9 @@ ENV = "D2LMINI_STATIC_FRAMES"
 MAX_VALUES = 64      # a widget with at most this many values gets every one of them
 SPREAD = 24          # otherwise: this many evenly spread values, plus the default
 MAX_PRODUCT = 64     # a product grid up to this size; beyond it, one widget at a time
+BUDGET_ENV = "D2LMINI_STATIC_BUDGET"
+BUDGET_S = 120.0     # a panel whose frames would take longer (default draw time × frames)
+                     # is not precomputed: its controls are shown disabled, with a note
 
 
 def frames_dir():
@@ -144,10 +147,12 @@ def run_frame(draw, values):
 
     before = set(plt.get_fignums())
     out = io.StringIO()
+    start = time.perf_counter()
     with contextlib.redirect_stdout(out):
         result = draw(**values)
+    seconds = time.perf_counter() - start
     figs = [plt.figure(n) for n in plt.get_fignums() if n not in before]
-    return result, {"text": out.getvalue(), "figures": figs}
+    return result, {"text": out.getvalue(), "figures": figs, "seconds": seconds}
 
 
 @contextlib.contextmanager
@@ -209,6 +214,9 @@ def compute_frames(panel, folder):
     for (kind, values, labels), name in zip(specs, names):
         defaults.append(values.index(panel.values[name]))
     mode, points = grid_points([s[1] for s in specs], defaults)
+    budget = float(os.environ.get(BUDGET_ENV) or BUDGET_S)
+    if panel.first_frame.get("seconds", 0) * (len(points) - 1) > budget:
+        mode, points = "off", [tuple(defaults)]  # too slow to precompute: said on the page
     first = tuple(defaults)
     frames = {}
     start, cpu = time.perf_counter(), time.process_time()
@@ -253,6 +261,9 @@ NOTE_STATIC = (
 NOTE_SINGLE = (" 한 번에 컨트롤 하나씩만 미리 계산했으므로, 하나를 움직이면 나머지는 기본값으로 "
                "돌아갑니다.", " Values are precomputed one control at a time: moving one "
                "puts the others back to their defaults.")
+NOTE_OFF = (" 이 패널은 설정마다 오래 계산해야 해서 책에는 기본값만 있습니다. 노트북에서 "
+            "컨트롤을 움직여 보세요.", " This panel takes long to compute for each setting, "
+            "so the book shows its default only: move its controls in the notebook.")
 NOTE_FIXED = (" 텍스트 상자는 노트북에서 바꿀 수 있습니다.",
               " The text box can be edited in the notebook.")
 
@@ -291,15 +302,23 @@ def placeholder_html(panel_id, manifest, num_figures, text):
     ko, en = "", ""
     if manifest["mode"] == "single":
         ko, en = ko + NOTE_SINGLE[0], en + NOTE_SINGLE[1]
-    if any(c["kind"] == "fixed" for c in manifest["controls"]):
+    if manifest["mode"] == "off":
+        ko, en = ko + NOTE_OFF[0], en + NOTE_OFF[1]
+        manifest = dict(manifest, controls=[dict(c, kind="fixed", labels=[c["labels"][c["default"]]],
+                                                 default=0) for c in manifest["controls"]])
+    elif any(c["kind"] == "fixed" for c in manifest["controls"]):
         ko, en = ko + NOTE_FIXED[0], en + NOTE_FIXED[1]
     controls = "".join(_control_html(i, c) for i, c in enumerate(manifest["controls"]))
+    note = NOTE_STATIC.format(ko=ko, en=en)
+    if manifest["mode"] == "off":
+        note = (f'<span class="lang-ko">{NOTE_OFF[0].strip()}</span>'
+                f'<span class="lang-sep"> · </span><span class="lang-en">{NOTE_OFF[1].strip()}</span>')
     hidden = "" if text else " hidden"
     return (f'<div class="d2lmini-static" data-frames="{panel_id}" '
             f'data-figures="{num_figures}" data-mode="{manifest["mode"]}">'
             f'<pre class="d2lmini-frame-text"{hidden}>{html.escape(text)}</pre>'
             f'<div class="d2lmini-static-controls">{controls}</div>'
-            f'<p class="d2lmini-controls-note">{NOTE_STATIC.format(ko=ko, en=en)}</p></div>')
+            f'<p class="d2lmini-controls-note">{note}</p></div>')
 
 
 def show_static_panel(panel, folder):

@@ -144,6 +144,9 @@ def test_every_control_on_every_chapter_page_shows_its_frame(reader):
         assert p.locator(".d2lmini-static").count() == len(ids)
         for i, panel_id in enumerate(ids):
             m = load_manifest(HTML, panel_id)
+            if m["mode"] == "off":  # too slow to precompute: the page says so
+                assert "notebook" in p.locator(".d2lmini-static").nth(i).inner_text()
+                continue
             walk_panel(p, i, m)
             fetched = {u.rsplit("/", 1)[-1] for u in requests if u.endswith(".json")}
             later = {f"{x}.json" for x in ids[i + 1:]}

@@ -179,3 +179,13 @@ def test_text_generator_in_the_static_book_exports_its_model(frames, shown):
     panel_id = html.split('data-frames="')[1].split('"')[0]
     m = json.loads((frames / f"{panel_id}.json").read_text())
     assert m["kind"] == "textgen" and m["model"]["tokens"] == vocab.idx_to_token
+
+
+def test_a_slow_panel_is_not_precomputed_and_says_so(frames, shown, monkeypatch):
+    monkeypatch.setenv(static_frames.BUDGET_ENV, "0")
+    panel = controls(draw, a=w.IntSlider(value=1, min=0, max=5))
+    html = shown[-1].data
+    panel_id = html.split('data-frames="')[1].split('"')[0]
+    m = json.loads((frames / f"{panel_id}.json").read_text())
+    assert m["mode"] == "off" and list(m["frames"]) == ["1"]
+    assert "disabled" in html and "in the notebook" in html and panel.last == 2
