@@ -1,8 +1,5 @@
 """Page-asset fixes for the rnn-course book (a local Sphinx extension).
 
-* The ipywidgets embed bundle (``nb_ipywidgets_js`` in _config.yml) gets its RequireJS
-  address, so it finds its icon fonts on the CDN, and a MathJax 3 stand-in for the one
-  MathJax 2 call it makes. Without them a widget page logs 404s and uncaught errors.
 * Each script is loaded once per page (sphinx-thebe registers its config script twice).
 * MathJax is served from the built site (``_static/mathjax/``), copied from the pinned
   ``sphinx-mathjax-offline`` package (MathJax 3.2.2, the files of its npm release): the
@@ -13,49 +10,10 @@
 from __future__ import annotations
 
 import importlib.util
-import json
-import re
 import shutil
 from pathlib import Path
 
 from sphinx.application import Sphinx
-
-
-def widget_cdn_config(app: Sphinx, config) -> None:
-    """Give RequireJS the CDN address of the ipywidgets embed bundle's modules.
-
-    The bundle (``nb_ipywidgets_js``) defines @jupyter-widgets/{html-manager,base,controls}
-    and loads its icon fonts from the folder of each module's RequireJS address, which by
-    default is the page's own folder (404s). A global ``require`` object defined before
-    require.js loads is read by it as its configuration; the bundle's modules are already
-    defined, so these paths only give them the right address.
-    """
-    for url in getattr(config, "nb_ipywidgets_js", {}) or {}:
-        m = re.match(r"(.*/@jupyter-widgets/html-manager@[^/]+/dist)/", url)
-        if m:
-            dist = m.group(1)
-            paths = {"@jupyter-widgets/html-manager/dist": dist}
-            for name in ("html-manager", "base", "controls"):
-                paths[f"@jupyter-widgets/{name}"] = f"{dist}/{name}"
-            body = f"var require = {{paths: {json.dumps(paths)}}};"
-            app.add_js_file(None, body=body, priority=400)  # myst-nb's require.js: 500
-            app.add_js_file(None, body=MATHJAX_HUB_SHIM, priority=400)
-
-
-# ipywidgets typesets widget labels with the MathJax 2 call MathJax.Hub.Queue(["Typeset",
-# MathJax.Hub, element]); the book loads MathJax 3, which has no Hub: an uncaught error per
-# widget. Give MathJax 3 that one call (widgets render on `load`, after MathJax has started).
-MATHJAX_HUB_SHIM = """(function () {
-  function shim() {
-    var M = window.MathJax;
-    if (M && !M.Hub) M.Hub = {Queue: function (job) {
-      var el = job && job[2];
-      if (el && M.typesetPromise) M.typesetPromise([el]).catch(function () {});
-    }};
-  }
-  shim();
-  document.addEventListener("DOMContentLoaded", shim);
-})();"""
 
 
 def dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -98,6 +56,5 @@ def copy_mathjax(app: Sphinx, exc) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("build-finished", copy_mathjax)
-    app.connect("config-inited", widget_cdn_config)
     app.connect("html-page-context", dedupe_scripts, priority=900)  # after everyone adds
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

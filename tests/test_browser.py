@@ -7,10 +7,9 @@ nowhere visible (text of the article, the navigation and the page footer; code a
 aside; `lang-both` marks what is legitimately both, the glossary's term columns), the
 language is set before the body renders (no flash), the choice carries to the next page and
 survives a reload, launch links point at notebooks that exist, and the console stays clean
-except for requests to the outside world, which are blocked. The ipywidgets embed bundle that
-the book loads from jsDelivr is served from tools/browser/node_modules (same version, same
-bytes: the page's integrity hashes are checked by the browser), so the sliders really render;
-MathJax is served by the book itself, so formulas are really typeset.
+except for requests to the outside world, which are blocked. The book loads no widget bundle
+(its controls are native and precomputed: tests/test_static_controls.py); MathJax is served
+by the book itself, so formulas are really typeset.
 
 The book on every screen (issue 11): at a phone's 390 px and at 1280 px, no page pans
 sideways, the sidebar drawers open, display equations never overflow their box without a
@@ -294,35 +293,6 @@ def test_launch_links_open_the_committed_notebook(reader):
         m = re.fullmatch(binder_re, binder[0])
         assert m and urllib.parse.unquote(m.group(1)) == page + ".ipynb", binder[0]
         assert (ROOT / (page + ".ipynb")).is_file(), f"{page}.ipynb is not in the repository"
-
-
-def test_widgets_render_from_the_pinned_bundle(reader):
-    for url in CONFIG["sphinx"]["config"]["nb_ipywidgets_js"]:
-        if not vendored(url):
-            pytest.fail(f"{url} is not in {VENDOR}: run `bash tools/install_browser.sh` "
-                        "(its versions must be those of nb_ipywidgets_js in _config.yml)")
-    pages = [p for p in CHAPTERS
-             if "application/vnd.jupyter.widget-state+json" in (HTML / f"{p}.html").read_text()]
-    assert "chapters/9_1_sequences" in pages
-    for lang in LANGS:
-        s = reader(lang)
-        # every widget page in English; in Korean, the first one (the note's language)
-        for page in pages if lang == "en" else pages[:1]:
-            p = s.open(page, settle=True)
-            views = p.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
-            assert views > 0
-            p.wait_for_function(f"document.querySelectorAll('.widget-subarea').length >= {views}",
-                                timeout=15000)
-            assert p.locator(".widget-subarea .jupyter-widgets").first.is_visible()
-            note = p.locator(".d2lmini-controls-note").first
-            assert note.is_visible() and note.inner_text().strip()
-            assert bool(re.search("[가-힣]", note.inner_text())) == (lang == "ko")
-            assert any("html-manager" in u for u in s.vendored), "the widget bundle was not served"
-            assert not s.errors, f"{page} ({lang}):\n" + "\n".join(s.errors)
-            if page == "chapters/9_1_sequences":
-                note.scroll_into_view_if_needed()
-                ARTIFACTS.mkdir(exist_ok=True)
-                p.screenshot(path=str(ARTIFACTS / f"9_1_sequences-widgets-{lang}.png"))
 
 
 def test_formulas_are_typeset(reader):
