@@ -208,6 +208,7 @@ def test_cycle_length(ns):
 # ---------------------------------------------------------------- the controls
 def test_generator_panel_greedy_and_sampling(ns, capsys):
     panel, model, vocab = ns["generator_panel"], ns["model"], ns["vocab"]
+    capsys.readouterr()                                     # drop earlier output
     greedy = panel.set(prefix="it has", length=50, method="greedy", temperature=2.0, seed=3)
     assert greedy == model.predict("it has", 50, vocab)   # temperature unused when greedy
     printed = capsys.readouterr().out
@@ -233,20 +234,24 @@ def test_generator_panel_edge_cases(ns):
 def test_clipping_panel(ns):
     panel = ns["clip_panel"]
     steps = ns["CLIP_STEPS"]
-    off = panel.set(theta=None)
+    off = panel.set(theta=0)
     assert off["clipped"] == off["unclipped"]
     norms, losses = off["unclipped"]
     assert len(norms) == len(losses) == steps
     assert max(norms) > 100                                  # the run does explode
     assert losses[-1] > losses[0]
-    one = panel.set(theta=1)
-    assert one["clipped"][0][0] == norms[0]                  # same start
-    assert one["clipped"][1][-1] < losses[0] < losses[-1]    # clipping rescues it
-    assert max(one["clipped"][1]) < max(losses)
+    default = ns["clip_panel"].widgets["theta"].value
+    assert default == 0.3
+    clipped = panel.set(theta=default)
+    assert clipped["clipped"][0][0] == norms[0]              # same start
+    assert clipped["clipped"][1][-1] < losses[0] - 0.3       # clipping rescues it
+    assert max(clipped["clipped"][1]) <= losses[0] + 1e-6
+    # theta = 1 is not enough at learning rate 3 (the prose says so)
+    assert max(panel.set(theta=1)["clipped"][1]) > losses[0] + 0.5
     for label, theta in ns["THETAS"]:
         result = panel.set(theta=theta)
         assert len(result["clipped"][0]) == steps
-        if theta is not None and max(result["clipped"][0]) <= theta:
+        if theta > 0 and max(result["clipped"][0]) <= theta:
             assert result["clipped"] == off["unclipped"]     # nothing was clipped
         plt.close("all")
-    assert len(ns["THETAS"]) <= 24 and ns["THETAS"][0] == ("off", None)
+    assert len(ns["THETAS"]) <= 24 and ns["THETAS"][0] == ("off", 0)
