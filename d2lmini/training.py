@@ -4,7 +4,7 @@ import time
 
 import torch
 
-from ._checks import choice, fail, integer, non_negative, positive, positive_int
+from ._checks import choice, fail, integer, non_negative, number, positive, positive_int
 from ._model_checks import model_device
 from .progress import DISPLAY_MODES, make_progress
 from .utils import resolve_device, set_seed
@@ -44,14 +44,17 @@ def clip_gradients(params_or_model, max_norm):
 
     Same rule as ``torch.nn.utils.clip_grad_norm_``: every gradient is multiplied by
     ``min(1, max_norm / (norm + 1e-6))``. Returns the norm before clipping (a tensor).
+    ``max_norm=math.inf`` leaves the gradients as they are and only measures their norm.
     """
     try:
-        max_norm, ok = positive("max_norm", max_norm), True
+        max_norm, ok = number("max_norm", max_norm, above=0, finite=False), True
+        ok = not math.isnan(max_norm)
     except (TypeError, ValueError):
         ok = False
     if not ok:  # one message for every bad value (a ValueError, as it always was)
-        fail(f"max_norm must be a number > 0 (and finite), got {max_norm!r}.",
-             f"max_norm은 0보다 큰 유한한 수여야 합니다. 받은 값: {max_norm!r}")
+        fail(f"max_norm must be a number > 0 (math.inf only measures), got {max_norm!r}.",
+             f"max_norm은 0보다 큰 수여야 합니다(math.inf면 노름만 잽니다). "
+             f"받은 값: {max_norm!r}")
     grads = [p.grad for p in _parameters(params_or_model) if p.grad is not None]
     if not grads:
         return torch.tensor(0.0)

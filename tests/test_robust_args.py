@@ -67,7 +67,7 @@ BAD = [
     ("lr=inf", lambda: d2lmini.LinearRegression(lr=inf), ValueError, "lr"),
     ("clip_gradients nan", lambda: d2lmini.clip_gradients(grads_model(), nan), ValueError,
      "max_norm"),
-    ("clip_gradients inf", lambda: d2lmini.clip_gradients(grads_model(), inf), ValueError,
+    ("clip_gradients -inf", lambda: d2lmini.clip_gradients(grads_model(), -inf), ValueError,
      "max_norm"),
     ("clip_gradients '1'", lambda: d2lmini.clip_gradients(grads_model(), "1"), ValueError,
      "max_norm"),

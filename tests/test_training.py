@@ -119,3 +119,17 @@ def test_gpu_training_matches_the_interface(char_data):
 
 def test_perplexity_is_infinite_when_a_token_got_probability_zero():
     assert d2lmini.perplexity([0.9, 0.0]) == math.inf
+
+
+def test_clipping_at_infinity_only_measures_the_norm():
+    import math
+    model = torch.nn.Linear(3, 2)
+    model(torch.randn(4, 3)).pow(2).sum().backward()
+    before = [p.grad.clone() for p in model.parameters()]
+    expected = torch.linalg.vector_norm(torch.cat([g.flatten() for g in before]))
+    norm = d2lmini.clip_gradients(model, math.inf)
+    assert torch.allclose(norm, expected)
+    assert all(torch.equal(p.grad, g) for p, g in zip(model.parameters(), before))
+    clipped = d2lmini.clip_gradients(model, float(expected) / 2)   # still clips when finite
+    assert torch.allclose(clipped, expected)
+    assert not torch.equal(next(model.parameters()).grad, before[0])
