@@ -279,7 +279,8 @@
           if (/[\uac00-\ud7a3]/.test(el.textContent)) el.remove();
         });
       }
-      var main = doc.querySelector('[role="main"]');
+      /* the article alone: the page header (download menu, title bar) is not the text */
+      var main = doc.querySelector("article.bd-article") || doc.querySelector('[role="main"]');
       var el = anchor && main ? (main.querySelector(anchor) || main) : main;
       if (!el) return "";
       /* a snippet that starts at the first keyword: collapse whitespace */

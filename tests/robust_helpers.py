@@ -15,7 +15,9 @@ def clean_error(exc_type, *words):
 
 def is_clean(err, words=()):
     lines = str(err).split("\n")
-    return (len(lines) >= 2 and not HANGUL.search(lines[0]) and HANGUL.search(lines[-1])
+    # the English line may quote the bad value itself, which can be Korean text
+    english = re.sub(r"'[^']*'|\"[^\"]*\"", "", lines[0])
+    return (len(lines) >= 2 and not HANGUL.search(english) and HANGUL.search(lines[-1])
             and all(w in str(err) for w in words))
 
 

@@ -50,10 +50,6 @@ JSDELIVR = re.compile(r"https://cdn\.jsdelivr\.net/npm/((?:@[^/@]+/)?[^/@]+)@([^
 LANGS = {"ko": "ko-KR", "en": "en-US"}
 PHONE, DESKTOP = 390, 1280
 PAGE_BUDGET = 2_000_000   # bytes, gzip-compressed, transferred on a page's first load
-WIDGET_BUNDLE = re.compile(r"@jupyter-widgets/|requirejs@")   # the static-controls issue's part
-# pages whose content the copyedit helper (issue 11, chapters 9.1-9.4) is fixing in parallel
-COPYEDIT = {"chapters/9_1_sequences", "chapters/9_2_text_sequences",
-            "chapters/9_3_language_models", "chapters/9_4_rnn"}
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -499,9 +495,6 @@ def test_desktop_equations_and_code_fit(reader):
     assert not cut, f"display equations cut off at {DESKTOP}px:\n" + "\n".join(cut)
     report("layout-report.txt", [f"code/output blocks wider than their column at {DESKTOP}px:"
                                  f" {len(wide)}", *[w for _, w in wide]])
-    if wide and {page for page, _ in wide} <= COPYEDIT:
-        pytest.xfail(f"{len(wide)} blocks in chapters 9.1-9.4, whose code the copyedit helper "
-                     "wraps at 76 characters (issue 11); see test-artifacts/layout-report.txt")
     assert not wide, "blocks wider than the text column:\n" + "\n".join(w for _, w in wide)
 
 
@@ -529,11 +522,6 @@ def test_figures_have_alt_texts_in_the_reader_language(reader):
                 assert bool(re.search("[가-힣]", alt)) == (lang == "ko") and " · " not in alt, \
                     f"{page} ({lang}): alt not in the reader's language: {alt}"
             break
-    pages = {page for page, _ in missing}
-    if missing and pages <= COPYEDIT:
-        pytest.xfail(f"figures of {sorted(pages)} have the image path as alt text (the copyedit "
-                     "helper adds mystnb.image.alt to chapters 9.1-9.4, issue 11): " +
-                     f"{len(missing)} figures, e.g. " + missing[0][1])
     assert not missing, "figures without an alt text:\n" + "\n".join(m for _, m in missing)
 
 
@@ -624,7 +612,7 @@ def gzip_size(path):
 
 def test_offline_and_light(browser, server):
     """Each page on a first visit: no request leaves the book's host; gzip bytes <= budget."""
-    lines, heavy, outside, widget_only = [], [], [], True
+    lines, heavy, outside = [], [], []
     for page in PAGES:
         s = Session(browser, server, "ko")
         files = []
@@ -636,7 +624,7 @@ def test_offline_and_light(browser, server):
                 p.wait_for_load_state("networkidle", timeout=30000)
             except sync_api.TimeoutError:
                 pass
-            total, widget = 0, 0
+            total = 0
             for url in dict.fromkeys(files):
                 if url.startswith(server):
                     rel = urllib.parse.unquote(urllib.parse.urlparse(url).path.lstrip("/"))
@@ -646,28 +634,18 @@ def test_offline_and_light(browser, server):
                     local = vendored(url)
                     size = gzip_size(local) if local else 0
                     outside.append(f"{page}: {url}")
-                    if not WIDGET_BUNDLE.search(url):
-                        widget_only = False
-                    if WIDGET_BUNDLE.search(url):
-                        widget += size
                 total += size
             mathjax = any("mathjax" in u.lower() for u in files)
             lines.append(f"{page}: {len(set(files))} requests, {total / 1e6:.2f} MB gzip"
-                         f" ({widget / 1e6:.2f} MB widget bundle){', MathJax' if mathjax else ''}")
+                         f"{', MathJax' if mathjax else ''}")
             if total > PAGE_BUDGET:
                 heavy.append(page)
-                if total - widget > PAGE_BUDGET:
-                    widget_only = False
             if page == PAGES[0]:
                 assert not mathjax, f"{page} has no math but loads MathJax"
         finally:
             s.close()
     report("page-weight.txt", lines)
     print("\n".join(lines))
-    if (outside or heavy) and widget_only:
-        pytest.xfail("only the ipywidgets bundle from jsDelivr leaves the host / passes the "
-                     "budget (the static-controls helper removes it, issue 12): " +
-                     "; ".join(lines))
     assert not outside, "requests to other hosts:\n" + "\n".join(sorted(set(outside)))
     assert not heavy, f"pages over {PAGE_BUDGET} bytes gzip:\n" + "\n".join(lines)
 

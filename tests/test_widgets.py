@@ -82,6 +82,7 @@ def test_without_the_variable_nothing_changes(monkeypatch, shown, tmp_path):
 
 
 def test_static_panel_precomputes_every_frame(frames, shown):
+    plt.close("all")   # figures other test modules left open are not this panel's
     torch.manual_seed(1)
     np.random.seed(1)
     random.seed(1)
