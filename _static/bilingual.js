@@ -270,7 +270,8 @@
       var doc = new DOMParser().parseFromString(htmlString, "text/html");
       var other = root.getAttribute("data-lang") === "ko" ? ".lang-en" : ".lang-ko";
       var drop = [".headerlink", "script", "style", other, ".lang-sep", ".math", "math",
-                  ".cell_output", ".output", "details.hide > summary", "img"];
+                  ".cell_output", ".output", "details.hide > summary", "img",
+                  ".cell_input", "pre"];   // code is not prose (and may hold both languages)
       drop.forEach(function (q) {
         doc.querySelectorAll(q).forEach(function (el) { el.remove(); });
       });
