@@ -28,10 +28,12 @@ book: env
 serve: book
 	$(BIN)/python -m http.server -d _build/html 8000
 
-# regenerate every chapter's .ipynb from its .md (install cell from _config.yml, then execute)
+# regenerate every chapter's .ipynb from its .md (install cell from _config.yml, then execute),
+# then the exercises' student and solution notebooks from exercises/*.md
 notebooks: env
 	$(BIN)/python tools/sync_install_cell.py
 	$(BIN)/python tools/sync_notebooks.py
+	$(BIN)/python tools/build_exercises.py
 
 # tests/test_browser.py builds the book itself (incrementally; jupyter-cache keeps executions)
 test: env
@@ -40,6 +42,7 @@ test: env
 
 bench: env
 	$(BIN)/python benchmarks/bench_rnn_lm.py
+	$(BIN)/python benchmarks/bench_grading.py
 
 clean:
 	rm -rf _build .jupyter_cache
