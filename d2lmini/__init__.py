@@ -3,7 +3,7 @@ from .download import timemachine_path, read_timemachine
 from .loader import TensorLoader
 from .models import LinearRegression, Module, RNN, RNNLM, RNNLMScratch, RNNScratch
 from .ngram import NGramLM, ngram_freqs, ngrams, zipf_fit
-from .plotting import plot, plot_history
+from .plotting import figure_bytes, plot, plot_history, use_svg_display
 from .sine import SineData, k_step_predictions
 from .text import Vocab, preprocess, tokenize
 from .time_machine import TimeMachine
@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 __all__ = [
     "LinearRegression", "Module", "NGramLM", "RNN", "RNNLM", "RNNLMScratch", "RNNScratch",
     "SineData", "TensorLoader", "TimeMachine", "Trainer", "TrainingDiverged", "Vocab", "clip_gradients",
-    "evaluate_loss", "evaluate_perplexity", "k_step_predictions", "ngram_freqs", "ngrams",
+    "evaluate_loss", "evaluate_perplexity", "figure_bytes", "k_step_predictions", "ngram_freqs", "ngrams",
     "perplexity", "plot", "plot_history", "preprocess", "read_timemachine", "resolve_device",
-    "set_seed", "timemachine_path", "tokenize", "zipf_fit",
+    "set_seed", "timemachine_path", "tokenize", "use_svg_display", "zipf_fit",
 ]

@@ -1,4 +1,4 @@
-"""Small matplotlib helpers in the spirit of d2l's ``plot``."""
+"""Small matplotlib helpers in the spirit of d2l's ``plot``, and how notebooks show figures."""
 import matplotlib.pyplot as plt
 
 DEFAULT_FMTS = ("-", "m--", "g-.", "r:", "c-", "y--")
@@ -64,3 +64,43 @@ def plot_history(history, axes=None, title=None, figsize=(4.5, 3)):
     return plot(epochs, series, "epoch", "perplexity" if kind == "ppl" else "loss",
                 legend=("train", "validation"), axes=axes, title=title, figsize=figsize,
                 yscale="log" if kind == "loss" else "linear")
+
+
+# How figures leave the process (notebook display, live plot, the static book's frames).
+# ``use_svg_display`` switches all three to SVG at once.
+_FIGURE_FORMAT = {"format": "png", "kwargs": {"bbox_inches": "tight"}}
+
+
+def use_svg_display(dpi=200):
+    """Show notebook figures as SVG: sharp at any zoom and on HiDPI screens.
+
+    Raster parts (heat maps) are embedded at ``dpi``. The SVG's ids are salted and its date
+    left out, so running a notebook twice writes the same figures. Outside IPython only the
+    format of :func:`figure_bytes` changes."""
+    import matplotlib
+    from ._checks import positive
+    positive("dpi", dpi)
+    matplotlib.rcParams["svg.hashsalt"] = "d2lmini"
+    kwargs = {"bbox_inches": "tight", "dpi": dpi, "metadata": {"Date": None}}
+    _FIGURE_FORMAT.update(format="svg", kwargs=kwargs)
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    if get_ipython() is None:
+        return
+    try:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # an old IPython (before matplotlib-inline)
+        from IPython.display import set_matplotlib_formats
+    set_matplotlib_formats("svg", **kwargs)
+
+
+def figure_bytes(fig):
+    """``(extension, data)``: ``fig`` as the notebook shows it (``"png"`` or ``"svg"``)."""
+    from IPython.core.pylabtools import print_figure
+    fmt = _FIGURE_FORMAT["format"]
+    data = print_figure(fig, fmt, **_FIGURE_FORMAT["kwargs"])
+    if data is None:  # an empty figure: the notebook shows nothing either
+        return fmt, None
+    return fmt, data.encode("utf-8") if isinstance(data, str) else data

@@ -5,7 +5,6 @@ and at most every ``min_interval`` seconds; its text stays constant, and at the 
 the final curves and a timing-free title, so stored notebook outputs are deterministic.
 """
 import base64
-import io
 import os
 import sys
 import time
@@ -81,15 +80,15 @@ class NotebookProgress(QuietProgress):
     def _draw(self, history, title):
         import matplotlib.pyplot as plt
 
-        from .plotting import plot_history
+        from .plotting import figure_bytes, plot_history
         fig, axes = plt.subplots(figsize=(4.5, 3))
         plot_history(history, axes=axes, title=title)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", bbox_inches="tight", dpi=90)
+        fmt, data = figure_bytes(fig)  # as the notebook shows figures (SVG or PNG)
         plt.close(fig)
-        png = base64.b64encode(buf.getvalue()).decode("ascii")
+        picture = ({"image/svg+xml": data.decode("utf-8")} if fmt == "svg" else
+                   {"image/png": base64.b64encode(data).decode("ascii")})
         if self.handle is not None:
-            self.handle.update({"image/png": png, "text/plain": self.TEXT}, raw=True)
+            self.handle.update({**picture, "text/plain": self.TEXT}, raw=True)
 
     def epoch_end(self, history):
         now = time.perf_counter()

@@ -7,8 +7,9 @@ Used only when ``D2LMINI_STATIC_FRAMES`` names a folder (the book build sets it,
    64, otherwise 24 evenly spread ones plus the default; a text box keeps its value);
 2. evaluate ``draw`` on the product of those grids when it has at most 64 points, otherwise
    one widget at a time with the others at their defaults (the page says so);
-3. write each frame's figures (PNG, as the notebook shows them) under ``img/<sha>.png``
-   and a manifest ``<panel id>.json`` (id = hash of its content, so a rebuilt but unchanged
+3. compute the frames in forked worker processes (:func:`in_parallel`), write each frame's
+   figures as the notebook shows them (SVG after :func:`d2lmini.use_svg_display`, else PNG)
+   under ``img/<sha>.<svg|png>`` and a manifest ``<panel id>.json`` (id = hash of its content, so a rebuilt but unchanged
    panel keeps its files and a changed one never meets stale ones);
 4. display the default figures as usual, then a placeholder with native HTML controls
    that ``_static/static_controls.js`` binds to the manifest.
@@ -134,12 +135,6 @@ def grid_points(grids, defaults):
 
 
 # ---------------------------------------------------------------- running draw
-def _png(fig):
-    """The figure as the notebook's inline backend shows it (PNG bytes)."""
-    from IPython.core.pylabtools import print_figure
-    return print_figure(fig, "png", bbox_inches="tight")
-
-
 def run_frame(draw, values):
     """``(result, frame)``: run ``draw(**values)`` with its printed text captured; the
     frame holds the text and the open figures it made (not yet shown or closed)."""
@@ -171,18 +166,20 @@ def _same_random_state():
 
 
 def _save_images(frame, folder, close=True):
-    """Write the frame's figures as PNG files named by content (closing them unless
-    ``close`` is false); return the file names."""
+    """Write the frame's figures (SVG or PNG, as the notebook shows them) as files named
+    by content, closing them unless ``close`` is false; return the file names."""
     import matplotlib.pyplot as plt
+
+    from .plotting import figure_bytes
 
     names = []
     for fig in frame["figures"]:
-        data = _png(fig)
+        ext, data = figure_bytes(fig)
         if close:
             plt.close(fig)
         if data is None:  # an empty figure: the notebook shows nothing either
             continue
-        name = hashlib.sha1(data).hexdigest()[:20] + ".png"
+        name = hashlib.sha1(data).hexdigest()[:20] + "." + ext
         path = folder / "img" / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -215,31 +212,146 @@ def compute_frames(panel, folder):
         defaults.append(values.index(panel.values[name]))
     mode, points = grid_points([s[1] for s in specs], defaults)
     budget = float(os.environ.get(BUDGET_ENV) or BUDGET_S)
-    if panel.first_frame.get("seconds", 0) * (len(points) - 1) > budget:
+    if panel.first_frame.get("seconds", 0) * (len(points) - 1) / workers() > budget:
         mode, points = "off", [tuple(defaults)]  # too slow to precompute: said on the page
     first = tuple(defaults)
-    frames = {}
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu = time.perf_counter(), _cpu_seconds()
     with _same_random_state() as reset, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for point in points:
-            key = ",".join(map(str, point))
-            if point == first:  # the notebook shows (and closes) these figures next
-                frame = panel.first_frame
-                images = _save_images(frame, folder, close=False)
-            else:
+        # the notebook shows (and closes) the default frame's figures next
+        frames = {_key(first): {"images": _save_images(panel.first_frame, folder, close=False),
+                                "text": panel.first_frame["text"]}}
+
+        def job(chunk):
+            out = {}
+            for point in chunk:
                 reset()
                 values = {n: specs[c][1][i] for c, (n, i) in enumerate(zip(names, point))}
                 with contextlib.redirect_stderr(io.StringIO()):
                     _, frame = run_frame(panel.draw, values)
-                images = _save_images(frame, folder)
-            frames[key] = {"images": images, "text": frame["text"]}
+                out[_key(point)] = {"images": _save_images(frame, folder),
+                                    "text": frame["text"]}
+            return out
+
+        rest = [p for p in points if p != first]
+        limit = 60 + 10 * panel.first_frame.get("seconds", 1) * len(rest)
+        frames.update(in_parallel(job, rest, limit))
     controls = [{"name": n, "kind": k, "labels": labels, "default": d,
                  "description": getattr(panel.widgets[n], "description", "") or n}
                 for n, (k, _, labels), d in zip(names, specs, defaults)]
     _log_timing(folder, getattr(panel.draw, "__qualname__", "draw"), len(points),
-                time.perf_counter() - start, time.process_time() - cpu)
+                time.perf_counter() - start, _cpu_seconds() - cpu)
     return {"mode": mode, "controls": controls, "frames": frames}
+
+
+def _cpu_seconds():
+    """CPU time of this process and of its finished children."""
+    t = os.times()
+    return time.process_time() + t.children_user + t.children_system
+
+
+def _key(point):
+    return ",".join(map(str, point))
+
+
+# ---------------------------------------------------------------- in parallel
+WORKERS_ENV = "D2LMINI_STATIC_WORKERS"
+
+
+def workers():
+    """How many processes compute frames: ``$D2LMINI_STATIC_WORKERS``, else the usable
+    cores (at most 4); 1 where there is no ``fork`` (Windows)."""
+    if not hasattr(os, "fork"):
+        return 1
+    wanted = os.environ.get(WORKERS_ENV)
+    if wanted:
+        return max(1, int(wanted))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, 4))
+
+
+def in_parallel(job, items, limit_s):
+    """``job(items)`` as one dict, its work shared among :func:`workers` processes.
+
+    Forked children take every n-th item, from the current state of this process (the
+    chapter's objects as they are; nothing they do comes back except the returned dict,
+    which must be JSON). This process does its own share meanwhile. A child that fails or
+    takes longer than ``limit_s`` is killed and its share computed here, so an error
+    surfaces as it would without children."""
+    n = min(workers(), len(items))
+    if n <= 1:
+        return job(items)
+    import torch
+
+    children = []
+    for k in range(1, n):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send JSON, leave without any cleanup
+            status = 1
+            try:
+                os.close(read_fd)
+                _quiet_child()
+                torch.set_num_threads(1)
+                data = json.dumps(job(items[k::n])).encode("utf-8")
+                with os.fdopen(write_fd, "wb") as pipe:
+                    pipe.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_fd)
+        children.append((pid, read_fd, items[k::n]))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(max(1, threads // n))
+    try:
+        result = job(items[0::n])
+    finally:
+        torch.set_num_threads(threads)
+    deadline = time.monotonic() + limit_s
+    for pid, read_fd, share in children:
+        data = _read_until(read_fd, deadline)
+        if data is None:
+            os.kill(pid, 9)
+        _, status = os.waitpid(pid, 0)
+        try:
+            ok = data is not None and status == 0
+            result.update(json.loads(data) if ok else job(share))
+        except ValueError:
+            result.update(job(share))
+    return result
+
+
+def _read_until(fd, deadline):
+    """All bytes from ``fd`` until it closes, or None past ``deadline``."""
+    import select
+
+    chunks = []
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
+def _quiet_child():
+    """In a forked child of a Jupyter kernel: nothing may reach the kernel's sockets."""
+    import sys
+
+    sys.stdout = sys.stderr = io.StringIO()
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "display_pub", None) is not None:
+        shell.display_pub.publish = lambda *args, **kwargs: None
+        shell.display_pub.clear_output = lambda *args, **kwargs: None
 
 
 def _log_timing(folder, name, frames, wall, cpu):

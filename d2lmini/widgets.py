@@ -7,9 +7,9 @@ a widget changes (in Jupyter, Colab or Binder). ``panel.set(**values)`` drives i
 
 **The static book.** When the environment variable ``D2LMINI_STATIC_FRAMES`` names a folder
 (the book build sets it: ``_ext/static_controls.py``), ``controls`` also evaluates ``draw``
-on a grid of the widgets' values (see :func:`grid_of`), saves each frame's figures (PNG)
-and printed text there (:mod:`d2lmini.static_frames`), and shows, instead of the ipywidgets,
-native HTML controls that ``_static/static_controls.js`` swaps through those frames.
+on a grid of the widgets' values (see :func:`grid_of`), saves each frame's figures (as the
+notebook shows them) and printed text there (:mod:`d2lmini.static_frames`), and shows,
+instead of the ipywidgets, native HTML controls that ``_static/static_controls.js`` swaps through those frames.
 ``text_generator`` likewise exports its character model for a forward pass in the page.
 Without the variable (a learner's notebook, ``tools/sync_notebooks.py``, nbval) nothing of
 that runs and every output is as before.

@@ -525,6 +525,23 @@ def test_figures_have_alt_texts_in_the_reader_language(reader):
     assert not missing, "figures without an alt text:\n" + "\n".join(m for _, m in missing)
 
 
+def test_figures_are_vector_graphics(book):
+    """Crisp on HiDPI screens and when zoomed: every chapter figure, and every precomputed
+    frame of the static controls, is an SVG (d2lmini.use_svg_display)."""
+    raster, count = [], 0
+    for page in CHAPTERS:
+        for tag in IMG.findall((HTML / f"{page}.html").read_text(encoding="utf-8")):
+            src = re.search(r'\bsrc="([^"]*)"', tag).group(1)
+            if "_images/" in src:
+                count += 1
+                if not src.endswith(".svg"):
+                    raster.append(f"{page}: {src}")
+    frames = list((HTML / "_static" / "frames" / "img").iterdir())
+    raster += [f"frame {f.name}" for f in frames if f.suffix != ".svg"]
+    assert count >= 20 and len(frames) >= 300, (count, len(frames))
+    assert not raster, "raster figures:\n" + "\n".join(raster)
+
+
 def test_accessibility_of_the_toggle_and_static_lang(reader):
     raw = (HTML / f"{PAGES[0]}.html").read_text(encoding="utf-8")
     assert re.search(r'<html[^>]* lang="ko"', raw), "the static <html lang> is not the default, ko"

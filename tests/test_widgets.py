@@ -190,3 +190,118 @@ def test_a_slow_panel_is_not_precomputed_and_says_so(frames, shown, monkeypatch)
     m = json.loads((frames / f"{panel_id}.json").read_text())
     assert m["mode"] == "off" and list(m["frames"]) == ["1"]
     assert "disabled" in html and "in the notebook" in html and panel.last == 2
+
+
+# ---------------------------------------------------------------- worker processes
+def noisy_draw(a):
+    """A frame that uses every random generator, so any state mix-up shows."""
+    fig, ax = plt.subplots(figsize=(2, 1.5))
+    ax.plot(torch.rand(5).numpy() + np.random.rand() + random.random())
+    print(f"a = {a}, r = {torch.rand(1).item():.6f}")
+
+
+@pytest.mark.parametrize("workers", ["1", "2", "3"])
+def test_frames_are_the_same_with_any_number_of_workers(frames, shown, monkeypatch, workers):
+    monkeypatch.setenv(static_frames.WORKERS_ENV, workers)
+    torch.manual_seed(0)
+    np.random.seed(0)
+    random.seed(0)
+    controls(noisy_draw, a=w.IntSlider(value=2, min=0, max=6))
+    panel_id = shown[-1].data.split('data-frames="')[1].split('"')[0]
+    m = json.loads((frames / f"{panel_id}.json").read_text())
+    assert len(m["frames"]) == 7
+    serial = frames.parent / "serial.json"
+    if workers == "1":
+        serial.write_text(json.dumps(m))
+    else:   # parametrized in order: the one-worker run wrote its manifest first
+        assert m == json.loads(serial.read_text())
+
+
+def test_in_parallel_shares_the_items_and_merges_the_results(monkeypatch):
+    monkeypatch.setenv(static_frames.WORKERS_ENV, "3")
+    import os
+    out = static_frames.in_parallel(lambda items: {str(i): os.getpid() for i in items},
+                                    list(range(10)), limit_s=60)
+    assert sorted(out, key=int) == [str(i) for i in range(10)]
+    assert len(set(out.values())) == 3   # three processes did the work
+    assert out["0"] == os.getpid() and out["3"] == os.getpid()
+
+
+def test_a_failing_worker_share_is_redone_here_and_raises_here(monkeypatch):
+    import os
+    monkeypatch.setenv(static_frames.WORKERS_ENV, "2")
+    me = os.getpid()
+
+    def job(items):
+        if os.getpid() != me:
+            raise RuntimeError("only in the child")
+        return {str(i): i for i in items}
+    assert static_frames.in_parallel(job, list(range(6)), limit_s=60) == \
+        {str(i): i for i in range(6)}
+
+    def broken(items):
+        if 1 in items:
+            raise ValueError("draw failed for 1")
+        return {}
+    with pytest.raises(ValueError, match="draw failed for 1"):
+        static_frames.in_parallel(broken, list(range(4)), limit_s=60)
+
+
+def test_a_hanging_worker_is_killed_and_its_share_done_here(monkeypatch):
+    import os
+    import time
+    monkeypatch.setenv(static_frames.WORKERS_ENV, "2")
+    me = os.getpid()
+
+    def job(items):
+        if os.getpid() != me:
+            time.sleep(60)
+        return {str(i): i for i in items}
+    start = time.perf_counter()
+    assert static_frames.in_parallel(job, list(range(4)), limit_s=1) == \
+        {str(i): i for i in range(4)}
+    assert time.perf_counter() - start < 20
+
+
+# ---------------------------------------------------------------- SVG figures
+@pytest.fixture
+def svg(monkeypatch):
+    from d2lmini import plotting
+    monkeypatch.setattr(plotting, "_FIGURE_FORMAT", dict(plotting._FIGURE_FORMAT))
+    d2lmini.use_svg_display()
+    return plotting
+
+
+def test_svg_figures_are_the_same_on_every_run(svg):
+    import re
+    data = []
+    for dpi in (200, 200, 80):
+        d2lmini.use_svg_display(dpi=dpi)
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.imshow(np.arange(12).reshape(3, 4))
+        ax.set_title("heat map")
+        data.append(d2lmini.figure_bytes(fig))
+        plt.close(fig)
+    (ext, first), (_, second), (_, low) = data
+    assert ext == "svg" and first == second
+    text = first.decode()
+    assert text.lstrip().startswith("<?xml") and "<dc:date>" not in text
+
+    def size(svg):
+        return re.search(rb'<svg[^>]* width="([^"]+)" height="([^"]+)"', svg).groups()
+    assert size(first) == size(low)  # the dpi sets the heat map's pixels, not the size
+    assert len(low) < len(first)
+
+
+def test_frames_follow_the_notebook_format(svg, frames, shown):
+    controls(draw, a=w.IntSlider(value=1, min=0, max=3))
+    panel_id = shown[-1].data.split('data-frames="')[1].split('"')[0]
+    m = json.loads((frames / f"{panel_id}.json").read_text())
+    names = [f["images"][0] for f in m["frames"].values()]
+    assert all(n.endswith(".svg") for n in names) and len(set(names)) == 4
+    assert (frames / "img" / names[0]).read_text().count("<svg") == 1
+
+
+def test_use_svg_display_rejects_a_bad_dpi(svg):
+    with pytest.raises(ValueError, match="dpi"):
+        d2lmini.use_svg_display(dpi=0)
