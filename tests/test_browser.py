@@ -542,6 +542,39 @@ def test_figures_are_vector_graphics(book):
     assert not raster, "raster figures:\n" + "\n".join(raster)
 
 
+@pytest.mark.parametrize("lang", list(LANGS))
+def test_shrunk_figures_zoom_in_place_on_a_phone(reader, lang):
+    """At 390 px a figure drawn wider than the column opens at its natural size by a tap (or
+    Enter), scrolling inside its own box, and fits the column again; the hint is in the
+    reader's language. At 1280 px a figure that fits is not zoomable."""
+    s = reader(lang, PHONE)
+    p = s.open("chapters/9_4_rnn")
+    p.wait_for_function("document.querySelectorAll('img.d2l-zoomable').length > 0")
+    sizes = p.eval_on_selector_all("img.d2l-zoomable", """els => els.map(e =>
+        [e.naturalWidth, e.getBoundingClientRect().width, e.getAttribute('title')])""")
+    assert len(sizes) >= 3 and all(n > w for n, w, _ in sizes), sizes
+    assert all(bool(re.search("[가-힣]", t)) == (lang == "ko") for _, _, t in sizes), sizes
+    widest = max(range(len(sizes)), key=lambda i: sizes[i][0])
+    img = p.query_selector_all("img.d2l-zoomable")[widest]
+    img.scroll_into_view_if_needed()
+    img.click()
+    state = img.evaluate("""e => [e.getBoundingClientRect().width, e.naturalWidth,
+        e.parentElement.scrollWidth > e.parentElement.clientWidth,
+        document.documentElement.scrollWidth, e.getAttribute('aria-expanded')]""")
+    assert abs(state[0] - state[1]) < 2 and state[2] and state[3] <= PHONE, state
+    assert state[4] == "true"
+    img.focus()
+    p.keyboard.press("Enter")
+    assert img.evaluate("e => e.getBoundingClientRect().width") <= PHONE
+    assert not s.errors, "\n".join(s.errors)
+    wide = reader(lang)
+    p = wide.open("chapters/9_1_sequences")
+    p.wait_for_load_state("load")
+    fits = p.eval_on_selector_all("article .cell_output img", """els => els.filter(e =>
+        e.naturalWidth <= e.getBoundingClientRect().width + 1).map(e => e.className)""")
+    assert fits and not any("d2l-zoomable" in c for c in fits), fits
+
+
 def test_accessibility_of_the_toggle_and_static_lang(reader):
     raw = (HTML / f"{PAGES[0]}.html").read_text(encoding="utf-8")
     assert re.search(r'<html[^>]* lang="ko"', raw), "the static <html lang> is not the default, ko"
@@ -653,6 +686,10 @@ def test_offline_and_light(browser, server):
                     outside.append(f"{page}: {url}")
                 total += size
             mathjax = any("mathjax" in u.lower() for u in files)
+            # icons come from the theme's web fonts; its 1.5 MB fontawesome.js is not loaded
+            assert not any("fontawesome.js" in u for u in files), page
+            assert p.evaluate("""[...document.fonts].some(f =>
+                f.family.includes('Font Awesome') && f.status === 'loaded')"""), page
             lines.append(f"{page}: {len(set(files))} requests, {total / 1e6:.2f} MB gzip"
                          f"{', MathJax' if mathjax else ''}")
             if total > PAGE_BUDGET:

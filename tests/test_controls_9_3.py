@@ -107,3 +107,12 @@ def test_windows_shift_with_offset(ns):
     x0, y0 = panel.set(num_steps=10, offset=3)
     x1, _ = panel.set(num_steps=10, offset=4)
     assert y0 == x1 and x0[1:] == y0[:-1] and x0 != x1
+
+
+def test_the_prose_quotes_the_computed_word_counts(ns):
+    """The word-level remark quotes the printed counts; they must stay in step."""
+    import pathlib
+    source = (pathlib.Path(__file__).parent.parent / "chapters" / f"{CHAPTER}.md").read_text()
+    unseen, total = len(ns["new_words"]), ns["n_val_words"]
+    assert f"검증 단어 {total:,}개 가운데 {unseen:,}개가" in source
+    assert f"{unseen:,} of the {total:,} validation words" in source

@@ -112,3 +112,18 @@ def test_untrained_model_is_close_to_uniform(ns):
 def test_concatenation_identity(ns):
     assert torch.allclose(ns["two_products"], ns["one_product"])
     assert ns["one_product"].shape == (3, 4)
+
+
+def test_the_prose_quotes_the_computed_sizes(ns):
+    """The numbers the prose quotes (parameters, table entries, share seen, corpus size)."""
+    import pathlib
+    source = (pathlib.Path(__file__).parent.parent / "chapters" / f"{CHAPTER}.md").read_text()
+    params = ns["num_params"](ns["lm"])
+    assert f"매개변수가 {params:,}개" in source and f"still has {params:,} parameters" in source
+    V, seen5, chars = ns["V"], ns["observed"][5], len(ns["text"])
+    assert 17e6 < V ** 5 < 18e6      # "more than 17 million" / "1,700만 개가 넘지만"
+    assert source.count("17 million") == 2 and source.count("1,700만") == 2
+    assert seen5 / V ** 5 < 0.002    # "fewer than 0.2%" / "0.2%도 되지 않습니다"
+    assert "fewer than 0.2%" in source and "0.2%도 되지 않습니다" in source
+    assert 165_000 < chars < 175_000  # "about 170 thousand characters" / "약 17만 문자"
+    assert "about 170 thousand characters" in source and "약 17만 문자" in source

@@ -1,0 +1,66 @@
+/* Figures narrower than they were drawn (on a phone, most of them): tap or click one, or
+ * focus it and press Enter or Space, to see it at its natural size, scrolling sideways inside
+ * its own box (the page itself never scrolls sideways); do it again to fit it to the column.
+ * The figures are SVG, so both sizes are sharp. Styles: _static/figures.css. */
+(function () {
+  "use strict";
+  var HINT = {
+    ko: { open: "그림을 누르면 원래 크기로 봅니다", close: "그림을 누르면 화면 폭에 맞춥니다" },
+    en: { open: "Tap the figure to see it at full size", close: "Tap the figure to fit it to the column" }
+  };
+  var SELECTOR = "article .cell_output img";
+
+  function lang() {
+    return document.documentElement.getAttribute("data-lang") === "en" ? "en" : "ko";
+  }
+  function zoomed(img) { return img.classList.contains("d2l-zoomed"); }
+  function label(img) {
+    var text = HINT[lang()][zoomed(img) ? "close" : "open"];
+    img.setAttribute("title", text);
+    img.setAttribute("aria-expanded", zoomed(img) ? "true" : "false");
+  }
+  function toggle(img) {
+    var on = img.classList.toggle("d2l-zoomed");
+    img.parentElement.classList.toggle("d2l-zoom-box", on);   // scrolls inside, not the page
+    label(img);
+  }
+  function refresh() {
+    document.querySelectorAll(SELECTOR).forEach(function (img) {
+      if (!img.naturalWidth || zoomed(img)) return;
+      var shown = img.getBoundingClientRect().width;
+      var small = shown > 0 && img.naturalWidth > shown * 1.1;
+      img.classList.toggle("d2l-zoomable", small);
+      if (small) {
+        img.setAttribute("tabindex", "0");
+        img.setAttribute("role", "button");
+        label(img);
+      } else {
+        ["tabindex", "role", "title", "aria-expanded"].forEach(function (a) { img.removeAttribute(a); });
+      }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var img = event.target.closest && event.target.closest("img.d2l-zoomable");
+    if (img) toggle(img);
+  });
+  document.addEventListener("keydown", function (event) {
+    var img = event.target;
+    if ((event.key === "Enter" || event.key === " ") && img.classList &&
+        img.classList.contains("d2l-zoomable")) {
+      event.preventDefault();
+      toggle(img);
+    }
+  });
+  document.addEventListener("mouseover", function (event) {   // the hint follows the language
+    if (event.target.classList && event.target.classList.contains("d2l-zoomable")) label(event.target);
+  });
+  window.addEventListener("load", refresh);
+  window.addEventListener("resize", refresh);
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(SELECTOR).forEach(function (img) {
+      img.addEventListener("load", refresh);   // a precomputed frame swapped in, or lazy loading
+    });
+    refresh();
+  });
+})();
