@@ -268,8 +268,12 @@ def test_grading_the_fixture_folder_gives_the_expected_gradebook(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "grading · 채점" in result.stderr  # the progress bar
     got, expected = read_csv(out), read_csv(FIXTURES / "expected.csv")
-    assert got[0] == ["submission", *[ex.id for ex in EXERCISES], "total", "max", "status"]
+    assert got[0] == ["submission", *[ex.id for ex in EXERCISES], "total", "max", "status",
+                      "status_ko"]
     assert got == expected
+    for row in got[1:]:   # status_ko says the same in Korean (exception texts stay as raised)
+        assert (row[-2] == "ok") == (row[-1] == "정상")
+        assert row[-2] == "ok" or re.search("[가-힣]", row[-1]) or "Error" in row[-1], row
     assert not list(tmp_path.glob(".gradebook.csv.*"))  # no temporary file left
 
 
@@ -285,3 +289,16 @@ def test_first_code_cell_installs_d2lmini_like_the_chapters(md):
     first = sync_install_cell.first_code_cell(nb)
     assert first.source == sync_install_cell.install_cell_source(*sync_install_cell.repository())
     assert first.metadata.get("tags") == sync_install_cell.TAGS
+
+
+def test_gradebook_messages_survive_forged_events():
+    """A submission can write events of its own: a malformed message shows as text."""
+    from d2lmini.grading.messages import message_of
+    assert message_of(["missing_function", {"name": "f"}]) == ("f 함수가 없습니다",
+                                                               "missing function f")
+    assert message_of(["function_problem", {"name": "f", "detail": ["mutated_input", {}]}]) \
+        == ("f 함수: 입력을 바꾸었습니다", "f: mutated its input")
+    for forged in (["no_such_key", {}], ["missing_function", {}], "text", 42, [1, 2, 3],
+                   ["function_problem", {"name": "f", "detail": {"ko": 1}}]):
+        ko, en = message_of(forged)
+        assert ko == en and len(en) <= 200

@@ -20,11 +20,13 @@ import tempfile
 import time
 
 from .exercises import EXERCISES, NOTEBOOKS, for_chapter
+from .messages import message_of, msg
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 REPO_EXERCISES = PACKAGE_DIR.parent.parent / "exercises"
 MAX_NOTEBOOK_BYTES = 20 * 2 ** 20
-COLUMNS = ["submission", *[ex.id for ex in EXERCISES], "total", "max", "status"]
+COLUMNS = ["submission", *[ex.id for ex in EXERCISES], "total", "max", "status",
+           "status_ko"]
 CHAPTER_FROM_NAME = re.compile(r"^9_([1-7])(?:_|\b|\.)")
 BLOCKED_EVENTS = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.fork",
                   "os.forkpty", "os.spawn", "pty.spawn", "socket.connect", "os.kill")
@@ -95,26 +97,26 @@ def _child_main(path, timeout, out_fd):
 
     size = os.path.getsize(path)
     if size == 0:
-        write(event="fatal", status="empty file")
+        write(event="fatal", status=["empty_file", {}])
         return
     if size > MAX_NOTEBOOK_BYTES:
-        write(event="fatal", status=f"notebook too large ({size // 2 ** 20} MB)")
+        write(event="fatal", status=["too_large", {"mb": size // 2 ** 20}])
         return
     with open(path, "rb") as f:
         raw = f.read()
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as err:
-        write(event="fatal", status=f"not valid JSON ({one_line(err, 60)})")
+        write(event="fatal", status=["bad_json", {"error": one_line(err, 60)}])
         return
     cells = data.get("cells") if isinstance(data, dict) else None
     if not isinstance(cells, list):
-        write(event="fatal", status="not a notebook (no list of cells)")
+        write(event="fatal", status=["not_notebook", {}])
         return
     cells = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
     chapter = chapter_of(data, path)
     if chapter is None:
-        write(event="fatal", status="unknown chapter (no d2lmini metadata, no 9_N file name)")
+        write(event="fatal", status=["unknown_chapter", {}])
         return
     write(event="chapter", chapter=chapter)
 
@@ -145,31 +147,31 @@ def _child_main(path, timeout, out_fd):
             with time_limit(cell_seconds):
                 exec(code, namespace)
         except SystemExit:
-            write(event="cell_error", cell=i, error="called sys.exit()")
+            write(event="cell_error", cell=i, error=["called_exit", {}])
         except BaseException as err:  # noqa: B902
-            error = (f"ran longer than {cell_seconds:g} s" if isinstance(err, CaseTimeout)
-                     else one_line(err, 80))
+            error = (["cell_too_long", {"seconds": f"{cell_seconds:g}"}]
+                     if isinstance(err, CaseTimeout) else one_line(err, 80))
             write(event="cell_error", cell=i, error=error)
     for ex in for_chapter(chapter):
         write(event="exercise_start", id=ex.id)
         fn = namespace.get(ex.function)
         if not callable(fn):
             write(event="exercise", id=ex.id, score=0, passed=0, cases=0,
-                  problem=f"missing function {ex.function}")
+                  problem=["missing_function", {"name": ex.function}])
             continue
         result = run_exercise(fn, ex, ex.cases, case_seconds, hidden.get(ex.id, ()))
         kinds = [c.kind for c in result.cases if not c.ok]
         problem = None
-        for kind, text in (("forbidden", "tried to read grading files"),
-                           ("timeout", "a case ran too long"),
-                           ("mutated", "mutated its input"),
-                           ("wrong_type", "returned the wrong type"),
-                           ("raised", None), ("not_implemented", "not implemented")):
+        for kind, detail in (("forbidden", ["forbidden", {}]),
+                             ("timeout", ["case_too_long", {}]),
+                             ("mutated", ["mutated_input", {}]),
+                             ("wrong_type", ["returned_wrong_type", {}]),
+                             ("raised", None), ("not_implemented", ["not_implemented_short", {}])):
             if kind in kinds:
-                if text is None:
+                if detail is None:
                     first = next(c for c in result.cases if c.kind == "raised")
-                    text = first.en.replace("raised ", "raised ", 1)
-                problem = f"{ex.function}: {text}"
+                    detail = {"ko": first.ko, "en": first.en}
+                problem = ["function_problem", {"name": ex.function, "detail": detail}]
                 break
         write(event="exercise", id=ex.id, score=result.score, passed=result.passed,
               cases=len(result.cases), problem=problem)
@@ -222,12 +224,13 @@ class _Job:
 
 
 def _row(job):
+    """One gradebook row; ``status`` says what went wrong in English, ``status_ko`` in Korean."""
     row = {"submission": job.rel}
     events = job.events()
     kinds = {e.get("event") for e in events}
     fatal = next((e for e in events if e.get("event") == "fatal"), None)
     chapter = next((e["chapter"] for e in events if e.get("event") == "chapter"), None)
-    problems = []
+    problems = []   # [key, fields] messages, or text
     if fatal:
         problems.append(fatal["status"])
     done = {e["id"]: e for e in events if e.get("event") == "exercise"}
@@ -245,24 +248,26 @@ def _row(job):
             problems.append(e["problem"])
     for e in events:
         if e.get("event") == "cell_error":
-            problems.append(f"cell {e['cell']}: {e['error']}")
+            problems.append(["cell_problem", {"cell": e.get("cell"), "error": e.get("error")}])
     if "done" not in kinds and not fatal:
         started = [e for e in events if e.get("event") in ("cell", "exercise_start")]
         where = ""
         if started:
             last = started[-1]
-            where = (f" in cell {last['cell']}" if last["event"] == "cell"
-                     else f" during {last['id']}")
+            where = (["in_cell", {"cell": last["cell"]}] if last["event"] == "cell"
+                     else ["during", {"id": last["id"]}])
         if job.killed:
-            problems.insert(0, f"killed after the time limit{where}")
+            problems.insert(0, ["killed_time_limit", {"where": where}])
         elif job.exit is not None and job.exit < 0:
-            problems.insert(0, f"process killed by signal {-job.exit}{where}")
+            problems.insert(0, ["killed_signal", {"signal": -job.exit, "where": where}])
         else:
-            problems.insert(0, f"process ended early (exit code {job.exit}){where}")
+            problems.insert(0, ["ended_early", {"code": job.exit, "where": where}])
     row["total"] = f"{round(total, 2):g}"
     row["max"] = str(maximum)
-    status = "; ".join(dict.fromkeys(problems)) or "ok"
-    row["status"] = status if len(status) <= 300 else status[:299] + "…"
+    texts = [message_of(p) if isinstance(p, list) else (str(p), str(p)) for p in problems]
+    for column, lang in (("status", 1), ("status_ko", 0)):
+        status = "; ".join(dict.fromkeys(t[lang] for t in texts)) or msg("ok")[lang]
+        row[column] = status if len(status) <= 300 else status[:299] + "…"
     return row
 
 

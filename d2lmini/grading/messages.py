@@ -30,6 +30,30 @@ MESSAGES = {
     "case": ("사례", "case"),
     "result": ("결과", "result"),
     "forbidden": ("채점 파일을 읽으려 했습니다", "tried to read grading files"),
+    # the gradebook's status (English) and status_ko (Korean) columns
+    "ok": ("정상", "ok"),
+    "empty_file": ("빈 파일", "empty file"),
+    "too_large": ("노트북이 너무 큽니다({mb} MB)", "notebook too large ({mb} MB)"),
+    "bad_json": ("올바른 JSON이 아닙니다({error})", "not valid JSON ({error})"),
+    "not_notebook": ("노트북이 아닙니다(셀 목록이 없음)", "not a notebook (no list of cells)"),
+    "unknown_chapter": ("어느 장의 노트북인지 알 수 없습니다(d2lmini 메타데이터도, 9_N 파일 "
+                        "이름도 없음)", "unknown chapter (no d2lmini metadata, no 9_N file name)"),
+    "missing_function": ("{name} 함수가 없습니다", "missing function {name}"),
+    "function_problem": ("{name} 함수: {detail}", "{name}: {detail}"),
+    "case_too_long": ("너무 오래 걸린 사례가 있습니다", "a case ran too long"),
+    "mutated_input": ("입력을 바꾸었습니다", "mutated its input"),
+    "returned_wrong_type": ("잘못된 형식을 반환했습니다", "returned the wrong type"),
+    "not_implemented_short": ("구현하지 않았습니다", "not implemented"),
+    "cell_problem": ("셀 {cell}: {error}", "cell {cell}: {error}"),
+    "called_exit": ("sys.exit()를 호출했습니다", "called sys.exit()"),
+    "cell_too_long": ("{seconds}초 넘게 실행되었습니다", "ran longer than {seconds} s"),
+    "in_cell": ("셀 {cell}에서 ", " in cell {cell}"),
+    "during": ("{id} 채점 중에 ", " during {id}"),
+    "killed_time_limit": ("{where}시간 제한을 넘겨 중단했습니다", "killed after the time limit{where}"),
+    "killed_signal": ("{where}프로세스가 신호 {signal}로 끝났습니다",
+                      "process killed by signal {signal}{where}"),
+    "ended_early": ("{where}프로세스가 일찍 끝났습니다(종료 코드 {code})",
+                    "process ended early (exit code {code}){where}"),
 }
 
 
@@ -42,3 +66,25 @@ def msg(key, **fields):
 def both(key, **fields):
     ko, en = msg(key, **fields)
     return f"{en} · {ko}"
+
+
+def message_of(spec):
+    """``(ko, en)`` for a message a grading process sent as ``[key, fields]``. A field may be
+    a nested ``[key, fields]`` or a ``{"ko": ..., "en": ...}`` pair; anything else is used
+    as it is in both languages. A malformed spec (a forged event from a submission) comes
+    back as its text, in both columns."""
+    try:
+        key, fields = spec
+        ko, en = MESSAGES[key]
+        ko_fields, en_fields = {}, {}
+        for name, value in fields.items():
+            if isinstance(value, list):
+                ko_fields[name], en_fields[name] = message_of(value)
+            elif isinstance(value, dict):
+                ko_fields[name], en_fields[name] = str(value["ko"]), str(value["en"])
+            else:
+                ko_fields[name] = en_fields[name] = value
+        return ko.format(**ko_fields), en.format(**en_fields)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        text = str(spec)[:200]
+        return text, text
