@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var HINT = {
-    ko: { open: "그림을 누르면 원래 크기로 봅니다", close: "그림을 누르면 화면 폭에 맞춥니다" },
+    ko: { open: "그림을 누르면 원래 크기로 볼 수 있습니다", close: "그림을 다시 누르면 본문 폭에 맞춰 볼 수 있습니다" },
     en: { open: "Tap the figure to see it at full size", close: "Tap the figure to fit it to the column" }
   };
   var SELECTOR = "article .cell_output img";

@@ -32,17 +32,17 @@ MESSAGES = {
     "forbidden": ("채점 파일을 읽으려 했습니다", "tried to read grading files"),
     # the gradebook's status (English) and status_ko (Korean) columns
     "ok": ("정상", "ok"),
-    "empty_file": ("빈 파일", "empty file"),
+    "empty_file": ("빈 파일입니다", "empty file"),
     "too_large": ("노트북이 너무 큽니다({mb} MB)", "notebook too large ({mb} MB)"),
     "bad_json": ("올바른 JSON이 아닙니다({error})", "not valid JSON ({error})"),
     "not_notebook": ("노트북이 아닙니다(셀 목록이 없음)", "not a notebook (no list of cells)"),
-    "unknown_chapter": ("어느 장의 노트북인지 알 수 없습니다(d2lmini 메타데이터도, 9_N 파일 "
-                        "이름도 없음)", "unknown chapter (no d2lmini metadata, no 9_N file name)"),
+    "unknown_chapter": ("어느 장의 노트북인지 알 수 없습니다(d2lmini 메타데이터가 없고, 파일 "
+                        "이름도 9_N으로 시작하지 않음)", "unknown chapter (no d2lmini metadata, no 9_N file name)"),
     "missing_function": ("{name} 함수가 없습니다", "missing function {name}"),
     "function_problem": ("{name} 함수: {detail}", "{name}: {detail}"),
     "case_too_long": ("너무 오래 걸린 사례가 있습니다", "a case ran too long"),
     "mutated_input": ("입력을 바꾸었습니다", "mutated its input"),
-    "returned_wrong_type": ("잘못된 형식을 반환했습니다", "returned the wrong type"),
+    "returned_wrong_type": ("잘못된 형식의 값을 반환했습니다", "returned the wrong type"),
     "not_implemented_short": ("구현하지 않았습니다", "not implemented"),
     "cell_problem": ("셀 {cell}: {error}", "cell {cell}: {error}"),
     "called_exit": ("sys.exit()를 호출했습니다", "called sys.exit()"),
@@ -50,9 +50,9 @@ MESSAGES = {
     "in_cell": ("셀 {cell}에서 ", " in cell {cell}"),
     "during": ("{id} 채점 중에 ", " during {id}"),
     "killed_time_limit": ("{where}시간 제한을 넘겨 중단했습니다", "killed after the time limit{where}"),
-    "killed_signal": ("{where}프로세스가 신호 {signal}로 끝났습니다",
+    "killed_signal": ("{where}프로세스가 신호 {signal}번을 받아 강제 종료되었습니다",
                       "process killed by signal {signal}{where}"),
-    "ended_early": ("{where}프로세스가 일찍 끝났습니다(종료 코드 {code})",
+    "ended_early": ("{where}프로세스가 도중에 끝났습니다(종료 코드 {code})",
                     "process ended early (exit code {code}){where}"),
 }
 
