@@ -302,3 +302,23 @@ def test_gradebook_messages_survive_forged_events():
                    ["function_problem", {"name": "f", "detail": {"ko": 1}}]):
         ko, en = message_of(forged)
         assert ko == en and len(en) <= 200
+
+
+def test_time_limit_without_sigalrm_uses_a_watchdog_thread(monkeypatch):
+    """Windows has no SIGALRM: a timer thread stops a runaway case there too."""
+    import time
+    from d2lmini.grading import runner
+    monkeypatch.setattr(runner, "HAS_ALARM", False)
+    start = time.perf_counter()
+    with pytest.raises(runner.CaseTimeout):
+        with runner.time_limit(0.3):
+            while True:
+                pass
+    assert time.perf_counter() - start < 5
+    with runner.time_limit(5):   # a quick block is left alone, and no interrupt comes later
+        total = sum(range(1000))
+    time.sleep(0.2)
+    assert total == 499500
+    with pytest.raises(KeyboardInterrupt):   # the reader's own interrupt stays one
+        with runner.time_limit(5):
+            raise KeyboardInterrupt

@@ -21,14 +21,20 @@ class Forbidden(PermissionError):
     """A submission tried to read grading files or start a process while it was graded."""
 
 
+HAS_ALARM = hasattr(signal, "setitimer")   # False on Windows
+
+
 @contextlib.contextmanager
 def time_limit(seconds):
-    """Stop the block with ``CaseTimeout`` after ``seconds`` (where SIGALRM exists and we
-    are in the main thread; elsewhere, no limit)."""
-    usable = (seconds and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
+    """Stop the block with ``CaseTimeout`` after ``seconds``, in the main thread (elsewhere,
+    no limit). SIGALRM where it exists; on Windows a timer thread interrupts the main thread,
+    which stops Python code but not a long call into C (a big matrix product)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
         yield
+        return
+    if not HAS_ALARM:
+        with _watchdog(seconds):
+            yield
         return
 
     def handler(signum, frame):
@@ -40,6 +46,34 @@ def time_limit(seconds):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+@contextlib.contextmanager
+def _watchdog(seconds):
+    """``time_limit`` without SIGALRM: a KeyboardInterrupt sent by a timer becomes
+    ``CaseTimeout``; one that the timer did not send stays a KeyboardInterrupt."""
+    import _thread
+
+    lock, state = threading.Lock(), {"active": True, "fired": False}
+
+    def fire():
+        with lock:
+            if state["active"]:
+                state["fired"] = True
+                _thread.interrupt_main()
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except KeyboardInterrupt:
+        if state["fired"]:
+            raise CaseTimeout() from None
+        raise
+    finally:
+        with lock:
+            state["active"] = False
+        timer.cancel()
 
 
 def one_line(err, width=100):
