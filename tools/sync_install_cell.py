@@ -1,10 +1,13 @@
-"""Rewrite the first code cell of every chapter from the repository setting in _config.yml.
+"""Rewrite the first code cell of every chapter and exercise source from the repository
+setting in _config.yml.
 
-    python tools/sync_install_cell.py            # rewrite chapters/9_*.md and their .ipynb
-    python tools/sync_install_cell.py --check    # exit 1 if a chapter is out of date
+    python tools/sync_install_cell.py            # rewrite chapters/ and exercises/ 9_*.md
+                                                 # and their .ipynb (then run
+                                                 # tools/build_exercises.py for the solutions)
+    python tools/sync_install_cell.py --check    # exit 1 if one is out of date
 
 The cell installs d2lmini from the public repository when it is missing (Colab) and leaves
-a local install alone. It is tagged remove-cell: the HTML book does not show it. In the
+a local install alone, then shows figures as SVG (``d2lmini.use_svg_display``). It is tagged remove-cell: the HTML book does not show it. In the
 .ipynb only the cell's source and tags change (its outputs are empty: locally the import
 succeeds), so the notebook need not be executed again.
 """
@@ -20,6 +23,7 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
+EXERCISES = ROOT / "exercises"
 TAGS = ["remove-cell"]
 
 
@@ -37,7 +41,8 @@ def install_cell_source(url: str, branch: str) -> str:
         "    import d2lmini\n"
         "except ImportError:\n"
         f'    %pip install -q "d2lmini[widgets] @ git+{url}@{branch}"\n'
-        "    import d2lmini"
+        "    import d2lmini\n"
+        "d2lmini.use_svg_display()  # vector figures: sharp on any screen and at any zoom"
     )
 
 
@@ -78,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only report, change nothing")
     args = parser.parse_args(argv)
     source = install_cell_source(*repository())
-    changed = [p for md in sorted(CHAPTERS.glob("9_*.md")) for p in sync(md, source, args.check)]
+    mds = sorted(CHAPTERS.glob("9_*.md")) + sorted(EXERCISES.glob("9_*.md"))
+    changed = [p for md in mds for p in sync(md, source, args.check)]
     for path in changed:
         print(f"{'out of date' if args.check else 'updated'}: {path.relative_to(ROOT)}")
     return 1 if (args.check and changed) else 0
