@@ -1,7 +1,8 @@
 /* Figures narrower than they were drawn (on a phone, most of them): tap or click one, or
  * focus it and press Enter or Space, to see it at its natural size, scrolling sideways inside
  * its own box (the page itself never scrolls sideways); do it again to fit it to the column.
- * The figures are SVG, so both sizes are sharp. Styles: _static/figures.css. */
+ * The figures are SVG, so both sizes are sharp. On a touch screen a line under the first such
+ * figure says so (there is no tooltip to hover). Styles: _static/figures.css. */
 (function () {
   "use strict";
   var HINT = {
@@ -24,6 +25,17 @@
     img.parentElement.classList.toggle("d2l-zoom-box", on);   // scrolls inside, not the page
     label(img);
   }
+  function hint() {   // a touch screen has no tooltip: say it once, under the first figure
+    if (document.querySelector(".d2l-zoom-hint") ||
+        !window.matchMedia("(hover: none)").matches) return;
+    var first = document.querySelector("img.d2l-zoomable");
+    if (!first) return;
+    var p = document.createElement("p");
+    p.className = "d2l-zoom-hint";
+    p.innerHTML = '<span class="lang-ko">' + HINT.ko.open + '</span>' +
+                  '<span class="lang-en">' + HINT.en.open + '</span>';
+    first.parentElement.insertAdjacentElement("afterend", p);
+  }
   function refresh() {
     document.querySelectorAll(SELECTOR).forEach(function (img) {
       if (!img.naturalWidth || zoomed(img)) return;
@@ -38,6 +50,7 @@
         ["tabindex", "role", "title", "aria-expanded"].forEach(function (a) { img.removeAttribute(a); });
       }
     });
+    hint();
   }
 
   document.addEventListener("click", function (event) {

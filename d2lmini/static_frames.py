@@ -39,8 +39,10 @@ MAX_VALUES = 64      # a widget with at most this many values gets every one of 
 SPREAD = 24          # otherwise: this many evenly spread values, plus the default
 MAX_PRODUCT = 64     # a product grid up to this size; beyond it, one widget at a time
 BUDGET_ENV = "D2LMINI_STATIC_BUDGET"
-BUDGET_S = 120.0     # a panel whose frames would take longer (default draw time × frames)
-                     # is not precomputed: its controls are shown disabled, with a note
+BUDGET_S = 300.0     # a panel whose frames would take longer (default draw time × frames
+                     # ÷ workers) is not precomputed: its controls are shown disabled, with
+                     # a note. The margin is wide because a loaded machine can make the
+                     # default draw (timed with all torch threads) tens of times slower.
 
 
 def frames_dir():

@@ -573,6 +573,24 @@ def test_shrunk_figures_zoom_in_place_on_a_phone(reader, lang):
     fits = p.eval_on_selector_all("article .cell_output img", """els => els.filter(e =>
         e.naturalWidth <= e.getBoundingClientRect().width + 1).map(e => e.className)""")
     assert fits and not any("d2l-zoomable" in c for c in fits), fits
+    assert p.query_selector(".d2l-zoom-hint") is None   # a mouse has the tooltip
+
+
+@pytest.mark.parametrize("lang", list(LANGS))
+def test_a_touch_screen_is_told_that_figures_zoom(browser, server, lang):
+    context = browser.new_context(locale=LANGS[lang], viewport={"width": PHONE, "height": 900},
+                                  has_touch=True, is_mobile=True)
+    try:
+        p = context.new_page()
+        p.goto(server + "chapters/9_4_rnn.html", wait_until="load")
+        p.wait_for_selector(".d2l-zoom-hint")
+        hints = p.eval_on_selector_all(".d2l-zoom-hint", "els => els.map(e => e.innerText)")
+        assert len(hints) == 1 and bool(re.search("[가-힣]", hints[0])) == (lang == "ko"), hints
+        follows = p.evaluate("""() => { const h = document.querySelector('.d2l-zoom-hint');
+            return !!h.previousElementSibling.querySelector('img.d2l-zoomable'); }""")
+        assert follows
+    finally:
+        context.close()
 
 
 def test_accessibility_of_the_toggle_and_static_lang(reader):
