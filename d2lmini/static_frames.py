@@ -9,8 +9,9 @@ Used only when ``D2LMINI_STATIC_FRAMES`` names a folder (the book build sets it,
    one widget at a time with the others at their defaults (the page says so);
 3. compute the frames in forked worker processes (:func:`in_parallel`), write each frame's
    figures as the notebook shows them (SVG after :func:`d2lmini.use_svg_display`, else PNG)
-   under ``img/<sha>.<svg|png>`` and a manifest ``<panel id>.json`` (id = hash of its content, so a rebuilt but unchanged
-   panel keeps its files and a changed one never meets stale ones);
+   under ``img/<sha>.<svg|png>``, and a manifest ``<panel id>.json`` (id = hash of its
+   content, so a rebuilt but unchanged panel keeps its files and a changed one never meets
+   stale ones);
 4. display the default figures as usual, then a placeholder with native HTML controls
    that ``_static/static_controls.js`` binds to the manifest.
 
@@ -29,6 +30,8 @@ import json
 import os
 import pathlib
 import random
+import signal
+import sys
 import time
 import warnings
 
@@ -285,42 +288,62 @@ def in_parallel(job, items, limit_s):
         return job(items)
     import torch
 
-    children = []
-    for k in range(1, n):
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: compute, send JSON, leave without any cleanup
-            status = 1
-            try:
-                os.close(read_fd)
-                _quiet_child()
-                torch.set_num_threads(1)
-                data = json.dumps(job(items[k::n])).encode("utf-8")
-                with os.fdopen(write_fd, "wb") as pipe:
-                    pipe.write(data)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_fd)
-        children.append((pid, read_fd, items[k::n]))
-    threads = torch.get_num_threads()
-    torch.set_num_threads(max(1, threads // n))
+    pending = []   # (pid, read end of its pipe, its share) of children not yet reaped
     try:
-        result = job(items[0::n])
-    finally:
-        torch.set_num_threads(threads)
-    deadline = time.monotonic() + limit_s
-    for pid, read_fd, share in children:
-        data = _read_until(read_fd, deadline)
-        if data is None:
-            os.kill(pid, 9)
-        _, status = os.waitpid(pid, 0)
+        for k in range(1, n):
+            read_fd, write_fd = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: compute, send JSON, leave without any cleanup
+                status = 1
+                try:
+                    os.close(read_fd)
+                    _quiet_child()
+                    torch.set_num_threads(1)
+                    data = json.dumps(job(items[k::n])).encode("utf-8")
+                    with os.fdopen(write_fd, "wb") as pipe:
+                        pipe.write(data)
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(write_fd)
+            pending.append((pid, read_fd, items[k::n]))
+        threads = torch.get_num_threads()
+        torch.set_num_threads(max(1, threads // n))
         try:
-            ok = data is not None and status == 0
-            result.update(json.loads(data) if ok else job(share))
-        except ValueError:
-            result.update(job(share))
-    return result
+            result = job(items[0::n])
+        finally:
+            torch.set_num_threads(threads)
+        deadline = time.monotonic() + limit_s
+        while pending:
+            pid, read_fd, share = pending.pop(0)
+            data = _read_until(read_fd, deadline)   # closes read_fd
+            if data is None:
+                _kill(pid)
+            _, status = os.waitpid(pid, 0)
+            frames = _json_dict(data) if status == 0 else None
+            result.update(frames if frames is not None else job(share))
+        return result
+    finally:   # this process failed: stop the children it started
+        for pid, read_fd, _ in pending:
+            _kill(pid)
+            os.close(read_fd)
+            os.waitpid(pid, 0)
+
+
+def _kill(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _json_dict(data):
+    """The dict a child sent, or None (no data, or not a JSON object)."""
+    try:
+        value = json.loads(data) if data is not None else None
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _read_until(fd, deadline):
@@ -343,8 +366,6 @@ def _read_until(fd, deadline):
 
 def _quiet_child():
     """In a forked child of a Jupyter kernel: nothing may reach the kernel's sockets."""
-    import sys
-
     sys.stdout = sys.stderr = io.StringIO()
     try:
         from IPython import get_ipython

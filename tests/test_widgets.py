@@ -305,3 +305,39 @@ def test_frames_follow_the_notebook_format(svg, frames, shown):
 def test_use_svg_display_rejects_a_bad_dpi(svg):
     with pytest.raises(ValueError, match="dpi"):
         d2lmini.use_svg_display(dpi=0)
+
+
+def _python_children():
+    """Pids of this process's children that run this Python (workers, zombies included)."""
+    import os
+    import pathlib
+    import sys
+    me, found = os.getpid(), []
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            exe = os.path.realpath(stat.parent / "exe") if fields[0] != "Z" else sys.executable
+        except OSError:
+            continue
+        if int(fields[1]) == me and os.path.realpath(exe) == os.path.realpath(sys.executable):
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_failure_here_stops_the_workers(monkeypatch):
+    import os
+    import time
+    monkeypatch.setenv(static_frames.WORKERS_ENV, "3")
+    me = os.getpid()
+    before = set(_python_children())
+
+    def job(items):
+        if os.getpid() == me:
+            raise RuntimeError("draw failed here")
+        time.sleep(30)
+        return {}
+    start = time.perf_counter()
+    with pytest.raises(RuntimeError, match="draw failed here"):
+        static_frames.in_parallel(job, list(range(6)), limit_s=60)
+    assert time.perf_counter() - start < 10
+    assert set(_python_children()) <= before   # killed and reaped: no worker, no zombie

@@ -7,9 +7,10 @@ setting in _config.yml.
     python tools/sync_install_cell.py --check    # exit 1 if one is out of date
 
 The cell installs d2lmini from the public repository when it is missing (Colab) and leaves
-a local install alone, then shows figures as SVG (``d2lmini.use_svg_display``). It is tagged remove-cell: the HTML book does not show it. In the
-.ipynb only the cell's source and tags change (its outputs are empty: locally the import
-succeeds), so the notebook need not be executed again.
+a local install alone, then shows figures as SVG (``d2lmini.use_svg_display``). It is tagged
+remove-cell: the HTML book does not show it. In the .ipynb only the cell's source and tags
+change (its outputs are empty: locally the import succeeds), so the notebook need not be
+executed again (unless the line that follows the import changed what figures look like).
 """
 from __future__ import annotations
 

@@ -37,7 +37,8 @@ MESSAGES = {
     "bad_json": ("올바른 JSON이 아닙니다({error})", "not valid JSON ({error})"),
     "not_notebook": ("노트북이 아닙니다(셀 목록이 없음)", "not a notebook (no list of cells)"),
     "unknown_chapter": ("어느 장의 노트북인지 알 수 없습니다(d2lmini 메타데이터가 없고, 파일 "
-                        "이름도 9_N으로 시작하지 않음)", "unknown chapter (no d2lmini metadata, no 9_N file name)"),
+                        "이름도 9_N으로 시작하지 않음)",
+                        "unknown chapter (no d2lmini metadata, no 9_N file name)"),
     "missing_function": ("{name} 함수가 없습니다", "missing function {name}"),
     "function_problem": ("{name} 함수: {detail}", "{name}: {detail}"),
     "case_too_long": ("너무 오래 걸린 사례가 있습니다", "a case ran too long"),
