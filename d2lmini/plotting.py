@@ -99,6 +99,12 @@ def use_svg_display(dpi=200):
 def figure_bytes(fig):
     """``(extension, data)``: ``fig`` as the notebook shows it (``"png"`` or ``"svg"``)."""
     from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+    if not isinstance(fig, Figure):
+        from ._checks import fail
+        fail(f"fig must be a matplotlib Figure, got {type(fig).__name__}.",
+             f"fig은(는) matplotlib Figure여야 합니다. 받은 값의 형식: {type(fig).__name__}",
+             TypeError)
     fmt = _FIGURE_FORMAT["format"]
     data = print_figure(fig, fmt, **_FIGURE_FORMAT["kwargs"])
     if data is None:  # an empty figure: the notebook shows nothing either

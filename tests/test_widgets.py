@@ -305,6 +305,14 @@ def test_frames_follow_the_notebook_format(svg, frames, shown):
 def test_use_svg_display_rejects_a_bad_dpi(svg):
     with pytest.raises(ValueError, match="dpi"):
         d2lmini.use_svg_display(dpi=0)
+    with pytest.raises(TypeError, match="dpi"):
+        d2lmini.use_svg_display(dpi="high")
+
+
+def test_figure_bytes_wants_a_figure():
+    with pytest.raises(TypeError, match="matplotlib Figure.*\n.*Figure여야"):
+        d2lmini.figure_bytes(plt.gca())
+    plt.close("all")
 
 
 def _python_children():
