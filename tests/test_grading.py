@@ -312,7 +312,7 @@ def test_time_limit_without_sigalrm_uses_a_watchdog_thread(monkeypatch):
     start = time.perf_counter()
     with pytest.raises(runner.CaseTimeout):
         with runner.time_limit(0.3):
-            while True:
+            while time.perf_counter() - start < 10:   # bounded: a broken watchdog fails
                 pass
     assert time.perf_counter() - start < 5
     with runner.time_limit(5):   # a quick block is left alone, and no interrupt comes later
@@ -322,3 +322,30 @@ def test_time_limit_without_sigalrm_uses_a_watchdog_thread(monkeypatch):
     with pytest.raises(KeyboardInterrupt):   # the reader's own interrupt stays one
         with runner.time_limit(5):
             raise KeyboardInterrupt
+
+
+WATCHDOG_WITH_SIGINT_IGNORED = """
+import signal, sys, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)     # as under `nohup make test &`
+from d2lmini.grading import runner
+runner.HAS_ALARM = False
+start = time.perf_counter()
+try:
+    with runner.time_limit(0.3):
+        while time.perf_counter() - start < 10:
+            pass
+except runner.CaseTimeout:
+    pass
+else:
+    sys.exit("the watchdog did not stop the loop")
+assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN, "handler not restored"
+print(f"stopped after {time.perf_counter() - start:.2f} s")
+"""
+
+
+def test_watchdog_stops_a_loop_when_sigint_is_ignored():
+    """``interrupt_main`` respects an ignored SIGINT: the watchdog must still fire."""
+    out = subprocess.run([sys.executable, "-c", WATCHDOG_WITH_SIGINT_IGNORED],
+                         capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert float(out.stdout.split()[2]) < 5

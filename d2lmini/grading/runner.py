@@ -60,7 +60,8 @@ def _watchdog(seconds):
         with lock:
             if state["active"]:
                 state["fired"] = True
-                _thread.interrupt_main()
+                _thread.interrupt_main(signal.SIGINT)
+    old_handler = _raise_on_sigint()
     timer = threading.Timer(seconds, fire)
     timer.daemon = True
     timer.start()
@@ -74,6 +75,19 @@ def _watchdog(seconds):
         with lock:
             state["active"] = False
         timer.cancel()
+        if old_handler is not None:
+            signal.signal(signal.SIGINT, old_handler)
+
+
+def _raise_on_sigint():
+    """Make SIGINT raise ``KeyboardInterrupt`` while a watchdog runs, even where it is
+    ignored (``nohup``, a background job): ``interrupt_main`` respects ``SIG_IGN``.
+    Returns the handler to restore, or None when nothing changed."""
+    old = signal.getsignal(signal.SIGINT)
+    if old is signal.default_int_handler or old is None:
+        return None
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    return old
 
 
 def one_line(err, width=100):
