@@ -2,6 +2,7 @@
 
     python -m d2lmini.grading list [--json]
     python -m d2lmini.grading grade SUBMISSIONS_DIR --out gradebook.csv [--jobs N] [--timeout S]
+        [--cases PRIVATE_CASES.json] [--no-sandbox]
     python -m d2lmini.grading solutions OUTDIR
 """
 import argparse
@@ -10,7 +11,7 @@ import pathlib
 import sys
 import time
 
-from . import exercises
+from . import exercise_list
 
 
 def _sources_dir():
@@ -34,12 +35,16 @@ def main(argv=None):
     p_grade.add_argument("--timeout", type=float, default=30.0,
                          help="seconds one submission may run (default 30)")
     p_grade.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p_grade.add_argument("--cases", type=pathlib.Path, default=None,
+                         help="a JSON file of private cases (see d2lmini/grading/cases.py)")
+    p_grade.add_argument("--no-sandbox", action="store_true",
+                         help="do not use bubblewrap even where it works")
     p_sol = sub.add_parser("solutions", help="write the reference-solution notebooks")
     p_sol.add_argument("outdir", type=pathlib.Path)
     args = parser.parse_args(argv)
 
     if args.command == "list":
-        items = exercises()
+        items = exercise_list()
         if args.json:
             print(json.dumps(items, ensure_ascii=False, indent=1))
         else:
@@ -50,12 +55,18 @@ def main(argv=None):
         if not args.folder.is_dir():
             print(f"error: {args.folder} is not a folder · 폴더가 아닙니다", file=sys.stderr)
             return 2
-        from .grader import grade
+        from .cases import CasesFileError
+        from .grader import GradingError, grade
         start = time.perf_counter()
-        rows = grade(args.folder, args.out, jobs=args.jobs, timeout=args.timeout,
-                     progress=not args.no_progress)
+        try:
+            rows = grade(args.folder, args.out, jobs=args.jobs, timeout=args.timeout,
+                         progress=not args.no_progress, cases_file=args.cases,
+                         use_sandbox=not args.no_sandbox)
+        except (CasesFileError, GradingError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
         took = time.perf_counter() - start
-        ok = sum(r["status"] == "ok" for r in rows)
+        ok = sum(r["status"].startswith("ok") for r in rows)
         print(f"{len(rows)} submissions graded in {took:.1f} s ({ok} ok) → {args.out}",
               file=sys.stderr)
         return 0

@@ -4,6 +4,7 @@ import math
 import torch
 
 from .messages import msg
+from .wire import Opaque
 
 RTOL, ATOL = 1e-4, 1e-6
 
@@ -31,6 +32,8 @@ def short(value, width=60):
 
 
 def type_name(value):
+    if isinstance(value, Opaque):
+        return value.type_name
     return "tensor" if isinstance(value, torch.Tensor) else type(value).__name__
 
 
@@ -42,10 +45,11 @@ def _fail(key, **fields):
     raise _Located(msg(key, **fields))
 
 
-def compare(expected, got, path="", rtol=RTOL, atol=ATOL):
-    """Raise ``Mismatch`` when ``got`` differs from ``expected``."""
+def compare(expected, got, path="", rtol=RTOL, atol=ATOL, exact_dtype=False):
+    """Raise ``Mismatch`` when ``got`` differs from ``expected`` (``exact_dtype``: a
+    tensor's dtype must be the expected one)."""
     try:
-        _compare(expected, got, "", rtol, atol)
+        _compare(expected, got, "", rtol, atol, exact_dtype)
     except _Located as err:
         ko, en = err.args[0]
         where = err.args[1] if len(err.args) > 1 else ""
@@ -54,13 +58,16 @@ def compare(expected, got, path="", rtol=RTOL, atol=ATOL):
         raise Mismatch((ko, en)) from None
 
 
-def _compare(expected, got, path, rtol, atol):
+def _compare(expected, got, path, rtol, atol, exact_dtype=False):
     if isinstance(expected, torch.Tensor):
         if not isinstance(got, torch.Tensor):
             _fail("wrong_type", expected="tensor", got=type_name(got))
         if tuple(got.shape) != tuple(expected.shape):
             _fail("wrong_shape", expected=tuple(expected.shape), got=tuple(got.shape))
-        if expected.is_floating_point() != got.is_floating_point() and not expected.is_floating_point():
+        if exact_dtype and got.dtype != expected.dtype:
+            _fail("wrong_dtype", expected=str(expected.dtype)[6:], got=str(got.dtype)[6:])
+        if (expected.is_floating_point() != got.is_floating_point()
+                and not expected.is_floating_point()):
             _fail("wrong_type", expected=f"tensor of {str(expected.dtype)[6:]}",
                   got=f"tensor of {str(got.dtype)[6:]}")
         e = expected.detach().cpu().double()
@@ -88,22 +95,22 @@ def _compare(expected, got, path, rtol, atol):
         if len(got) != len(expected):
             _fail("wrong_length", expected=len(expected), got=len(got))
         for i, (e, g) in enumerate(zip(expected, got)):
-            _nested(e, g, f"{path}[{i}]", rtol, atol)
+            _nested(e, g, f"{path}[{i}]", rtol, atol, exact_dtype)
     elif isinstance(expected, dict):
         if not isinstance(got, dict):
             _fail("wrong_type", expected="dict", got=type_name(got))
         if set(got) != set(expected):
             _fail("wrong_keys", expected=short(sorted(expected)), got=short(sorted(map(str, got))))
         for k in expected:
-            _nested(expected[k], got[k], f"{path}[{k!r}]", rtol, atol)
+            _nested(expected[k], got[k], f"{path}[{k!r}]", rtol, atol, exact_dtype)
     else:
         if got != expected:
             _fail("mismatch", expected=short(expected), got=short(got))
 
 
-def _nested(expected, got, path, rtol, atol):
+def _nested(expected, got, path, rtol, atol, exact_dtype):
     try:
-        _compare(expected, got, path, rtol, atol)
+        _compare(expected, got, path, rtol, atol, exact_dtype)
     except _Located as err:
         if len(err.args) > 1:
             raise

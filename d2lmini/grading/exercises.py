@@ -14,6 +14,8 @@ from typing import Callable, Optional
 import torch
 import torch.nn.functional as F
 
+from .wire import ToyStep
+
 NOTEBOOKS = {
     "9.1": "9_1_sequences", "9.2": "9_2_text_sequences", "9.3": "9_3_language_models",
     "9.4": "9_4_rnn", "9.5": "9_5_rnn_scratch", "9.6": "9_6_rnn_concise", "9.7": "9_7_bptt",
@@ -38,6 +40,8 @@ class Exercise:
     cases: list
     rtol: float = 1e-4
     atol: float = 1e-6
+    rule: Optional[str] = None        # a forbidden shortcut (see rules.py)
+    exact_dtype: bool = False         # the prompt asks for a dtype: it must match
 
     @property
     def chapter(self):
@@ -229,12 +233,7 @@ def _rnn_params(d, h, seed, scale=0.5):
 def _toy_step(vocab_size, seed):
     """A deterministic ``step(token, state) -> (logits, state)`` whose logits depend on the
     token and on the state (a running sum), so decoding must thread the state."""
-    table = torch.randn(vocab_size, vocab_size, generator=_g(seed))
-
-    def step(token, state):
-        state = (0 if state is None else state) + int(token) + 1
-        return table[int(token)] + 0.7 * table[state % vocab_size], state
-    return step
+    return ToyStep(torch.randn(vocab_size, vocab_size, generator=_g(seed)))
 
 
 def _greedy_case(vocab_size, seed, prefix, n):
@@ -314,7 +313,7 @@ EXERCISES = [
     ]),
     Exercise("9.5-one-hot", "one_hot", 1, one_hot, [
         Case("B=2, T=3, V=4", _a(torch.tensor([[0, 2, 3], [1, 1, 0]]), 4)),
-    ]),
+    ], exact_dtype=True),
     Exercise("9.5-clip-global-norm", "clip_by_global_norm", 2, clip_by_global_norm, [
         Case("norm 13 → 1", _a([torch.tensor([3.0, 4.0]), torch.tensor([[12.0]])], 1.0)),
         Case("already small", _a([torch.tensor([0.1, -0.2]), torch.tensor([0.2])], 5.0)),
@@ -336,12 +335,12 @@ EXERCISES = [
     ]),
     Exercise("9.6-param-shapes", "nn_rnn_param_shapes", 1, nn_rnn_param_shapes, [
         Case("d=28, h=32", _a(28, 32)),
-    ]),
+    ], rule="nn_rnn"),
     Exercise("9.7-bptt", "bptt_grads", 3, bptt_grads, [
         Case("T=3, B=2, d=2, h=3", lambda: ((torch.randn(3, 2, 2, generator=_g(13)),
                                               torch.zeros(2, 3), *_rnn_params(2, 3, 14),
                                               torch.randn(3, 2, 3, generator=_g(15))), {})),
-    ]),
+    ], rule="autograd"),
     Exercise("9.7-truncated-grad", "truncated_grad", 2, truncated_grad, [
         Case("T=4, k=4 (full)", _a(0.5, 1.0, [1.0, 2.0, 0.5, -1.0], 4)),
         Case("T=4, k=2", _a(0.5, 1.0, [1.0, 2.0, 0.5, -1.0], 2)),

@@ -1,35 +1,42 @@
 """Grade a folder of submitted notebooks into a gradebook CSV.
 
-Each submission runs in its own forked child process: its code cells are executed in a fresh
-namespace (IPython magics become ``pass``), then the public and hidden cases of its chapter
-run against the functions it defines. The child writes one JSON line per event to a pipe;
-the parent keeps ``jobs`` children running, kills one that passes ``timeout`` seconds, and
-writes the CSV atomically. Nothing a submission does (loop, exit, crash, flood of output,
-reading the grading files) stops the run.
+This process (the *parent*) reads each notebook, computes the expected results of its
+chapter's cases with the reference implementations, and sends only the code cells and the
+case *inputs* to a zygote (``zygote.py``), which forks one process per submission inside
+the OS sandbox (``sandbox.py``). That process sends back outputs as plain data
+(``wire.py``); the comparison, the input-mutation check and the scores happen here. A
+submission can therefore report any values it likes, but it never holds an expected value
+or the code that computes one, and nothing it does (loop, exit, crash, flood of output,
+signals, forged event lines) stops the run. The CSV is written atomically.
 """
 import csv
 import json
 import os
 import pathlib
 import re
-import resource
 import select
-import signal
+import subprocess
 import sys
 import tempfile
 import time
 
-from .exercises import EXERCISES, NOTEBOOKS, for_chapter
+from . import cases as case_plans
+from . import rules, sandbox, wire
+from .compare import Mismatch, compare
+from .exercises import EXERCISES, NOTEBOOKS
 from .messages import message_of, msg
+from .runner import CaseResult, ExerciseResult, mismatch_result
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
-REPO_EXERCISES = PACKAGE_DIR.parent.parent / "exercises"
+REPO = PACKAGE_DIR.parent.parent
+REPO_EXERCISES = REPO / "exercises"
 MAX_NOTEBOOK_BYTES = 20 * 2 ** 20
 COLUMNS = ["submission", *[ex.id for ex in EXERCISES], "total", "max", "status",
            "status_ko"]
 CHAPTER_FROM_NAME = re.compile(r"^9_([1-7])(?:_|\b|\.)")
-BLOCKED_EVENTS = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.fork",
-                  "os.forkpty", "os.spawn", "pty.spawn", "socket.connect", "os.kill")
+MAGIC = re.compile(r"^(\s*)[%!].*$", re.M)
+START_SECONDS = 300      # a zygote imports torch: slow on a loaded machine
+GRACE_SECONDS = 30       # past the timeout, a zygote that says nothing is replaced
 
 
 def chapter_of(nb, path):
@@ -42,309 +49,374 @@ def chapter_of(nb, path):
     return f"9.{m.group(1)}" if m else None
 
 
-MAGIC = re.compile(r"^(\s*)[%!].*$", re.M)
-
-
 def cell_code(source):
     """A code cell's source as plain Python: IPython magics and shell lines become ``pass``."""
     return MAGIC.sub(lambda m: f"{m.group(1)}pass", source)
 
 
-# ---------------------------------------------------------------- the child
-def _child(path, timeout, out_fd, close_fds):
-    """Grade one submission; write JSON lines to ``out_fd``; never return."""
-    real_exit = os._exit
-    try:
-        for fd in close_fds:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        os.setpgid(0, 0)
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
-        os.environ["D2LMINI_GRADING"] = "1"
-        os.environ["MPLBACKEND"] = "Agg"
-        _child_main(path, timeout, out_fd)
-    except BaseException:  # noqa: B902 — whatever happens, the child ends here
-        pass
-    real_exit(0)
-
-
-def _child_main(path, timeout, out_fd):
-    import torch
-
-    from . import hidden as hidden_module
-    from .runner import CaseTimeout, Forbidden, one_line, run_exercise, time_limit
-
-    def write(**event):
-        data = (json.dumps(event) + "\n").encode()
-        while data:
-            data = data[os.write(out_fd, data):]
-
-    torch.set_num_threads(1)
-    soft = int(timeout) + 5
-    resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 5))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (50 * 2 ** 20, 50 * 2 ** 20))
-    try:
-        with open("/proc/self/statm") as f:
-            vm = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        limit = vm + 4 * 2 ** 30
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (OSError, ValueError):
-        pass
-
+def read_notebook(path):
+    """``(chapter, [code cell sources])`` or ``(None, fatal [key, fields])``."""
     size = os.path.getsize(path)
     if size == 0:
-        write(event="fatal", status=["empty_file", {}])
-        return
+        return None, ["empty_file", {}]
     if size > MAX_NOTEBOOK_BYTES:
-        write(event="fatal", status=["too_large", {"mb": size // 2 ** 20}])
-        return
-    with open(path, "rb") as f:
-        raw = f.read()
+        return None, ["too_large", {"mb": size // 2 ** 20}]
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as err:
-        write(event="fatal", status=["bad_json", {"error": one_line(err, 60)}])
-        return
+        data = json.loads(pathlib.Path(path).read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        from .runner import one_line
+        return None, ["bad_json", {"error": one_line(err, 60)}]
     cells = data.get("cells") if isinstance(data, dict) else None
     if not isinstance(cells, list):
-        write(event="fatal", status=["not_notebook", {}])
-        return
-    cells = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+        return None, ["not_notebook", {}]
     chapter = chapter_of(data, path)
     if chapter is None:
-        write(event="fatal", status=["unknown_chapter", {}])
-        return
-    write(event="chapter", chapter=chapter)
-
-    hidden = hidden_module.HIDDEN
-    _hide_grading_modules()
-    blocked_dirs = tuple(str(p) + os.sep for p in (PACKAGE_DIR, REPO_EXERCISES))
-
-    def audit(event, args):
-        if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
-            target = os.path.realpath(os.fsdecode(args[0]))
-            if target.startswith(blocked_dirs):
-                raise Forbidden(f"grading files are not readable while grading: {target}")
-        elif event.startswith(BLOCKED_EVENTS):
-            raise Forbidden(f"{event} is not allowed while grading")
-    sys.addaudithook(audit)
-
-    cell_seconds = max(1.0, min(10.0, timeout / 3))
-    case_seconds = max(0.5, min(5.0, timeout / 6))
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
-    for i, cell in enumerate(cells, 1):
-        source = cell.get("source", "")
-        source = cell_code("".join(source) if isinstance(source, list) else str(source))
-        if not source.strip():
-            continue
-        write(event="cell", cell=i)
-        try:
-            code = compile(source, f"<cell {i}>", "exec")
-            with time_limit(cell_seconds):
-                exec(code, namespace)
-        except SystemExit:
-            write(event="cell_error", cell=i, error=["called_exit", {}])
-        except BaseException as err:  # noqa: B902
-            error = (["cell_too_long", {"seconds": f"{cell_seconds:g}"}]
-                     if isinstance(err, CaseTimeout) else one_line(err, 80))
-            write(event="cell_error", cell=i, error=error)
-    for ex in for_chapter(chapter):
-        write(event="exercise_start", id=ex.id)
-        fn = namespace.get(ex.function)
-        if not callable(fn):
-            write(event="exercise", id=ex.id, score=0, passed=0, cases=0,
-                  problem=["missing_function", {"name": ex.function}])
-            continue
-        result = run_exercise(fn, ex, ex.cases, case_seconds, hidden.get(ex.id, ()))
-        kinds = [c.kind for c in result.cases if not c.ok]
-        problem = None
-        for kind, detail in (("forbidden", ["forbidden", {}]),
-                             ("timeout", ["case_too_long", {}]),
-                             ("mutated", ["mutated_input", {}]),
-                             ("wrong_type", ["returned_wrong_type", {}]),
-                             ("raised", None), ("not_implemented", ["not_implemented_short", {}])):
-            if kind in kinds:
-                if detail is None:
-                    first = next(c for c in result.cases if c.kind == "raised")
-                    detail = {"ko": first.ko, "en": first.en}
-                problem = ["function_problem", {"name": ex.function, "detail": detail}]
-                break
-        write(event="exercise", id=ex.id, score=result.score, passed=result.passed,
-              cases=len(result.cases), problem=problem)
-    write(event="done")
+        return None, ["unknown_chapter", {}]
+    sources = []
+    for cell in cells:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            source = "".join(map(str, source)) if isinstance(source, list) else str(source)
+            sources.append(cell_code(source))
+    return chapter, sources
 
 
-def _hide_grading_modules():
-    """Let the submission import only a stand-in ``d2lmini.grading`` whose ``check`` does
-    nothing: the hidden cases and the reference implementations are not importable (their
-    files cannot be opened either, see the audit hook). Not a sandbox: objects stay in memory.
-    """
-    import types
+# ---------------------------------------------------------------- zygotes
+class Zygote:
+    """One sandboxed process that forks a grading process per submission."""
 
-    import d2lmini
-    real = sys.modules["d2lmini.grading"]
-    stand_in = types.ModuleType("d2lmini.grading", real.__doc__)
-    stand_in.__file__ = real.__file__
-    stand_in.check = lambda *args, **kwargs: None
-    for name in ("d2lmini.grading", "d2lmini.grading.hidden", "d2lmini.grading.exercises"):
-        sys.modules.pop(name, None)
-    sys.modules["d2lmini.grading"] = stand_in
-    d2lmini.grading = stand_in
-
-
-# ---------------------------------------------------------------- the parent
-class _Job:
-    def __init__(self, path, rel, timeout, others):
-        self.path, self.rel = path, rel
+    def __init__(self, argv, env, settings):
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.log, env=env or None, close_fds=True)
+        self.fd = self.proc.stdout.fileno()
         self.buffer = b""
-        r, w = os.pipe()
-        self.start = time.monotonic()
-        self.deadline = self.start + timeout
-        pid = os.fork()
-        if pid == 0:
-            os.close(r)
-            _child(str(path), timeout, w, others)
-        os.close(w)
-        self.pid, self.fd = pid, r
-        self.killed = False
-        self.exit = None
+        self.ready = False
+        self.job = None
+        self.since = time.monotonic()
+        self.send(json.dumps(settings).encode())
 
-    def events(self):
+    def send(self, body):
+        try:
+            self.proc.stdin.write(str(len(body)).encode() + b"\n" + body)
+            self.proc.stdin.flush()
+        except OSError:
+            pass
+
+    def messages(self):
+        """Read what is there; return the complete ``(header, body)`` messages, and
+        whether the zygote closed its output."""
+        chunk = os.read(self.fd, 2 ** 20)
+        self.buffer += chunk
         out = []
-        for line in self.buffer.decode("utf-8", "replace").splitlines():
+        while b"\n" in self.buffer:
+            line, rest = self.buffer.split(b"\n", 1)
+            header = json.loads(line)
+            size = int(header.get("size", 0))
+            if len(rest) < size:
+                break
+            out.append((header, rest[:size]))
+            self.buffer = rest[size:]
+        return out, not chunk
+
+    def stderr_tail(self):
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace").strip()[-300:]
+
+    def close(self):
+        for stream in (self.proc.stdin, self.proc.stdout):
             try:
-                out.append(json.loads(line))
-            except ValueError:
+                stream.close()
+            except OSError:
                 pass
-        return out
+        if self.proc.poll() is None:
+            self.proc.kill()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        self.log.close()
 
 
-def _row(job):
-    """One gradebook row; ``status`` says what went wrong in English, ``status_ko`` in Korean."""
-    row = {"submission": job.rel}
-    events = job.events()
-    kinds = {e.get("event") for e in events}
-    fatal = next((e for e in events if e.get("event") == "fatal"), None)
-    chapter = next((e["chapter"] for e in events if e.get("event") == "chapter"), None)
-    problems = []   # [key, fields] messages, or text
-    if fatal:
-        problems.append(fatal["status"])
-    done = {e["id"]: e for e in events if e.get("event") == "exercise"}
-    total = 0.0
-    maximum = 0
-    for ex in for_chapter(chapter) if chapter else []:
-        maximum += ex.points
-        e = done.get(ex.id)
-        score = e.get("score", 0) if e else 0
-        if not isinstance(score, (int, float)) or not 0 <= score <= ex.points:
-            score = 0  # a forged event (a submission can write to any open descriptor)
-        row[ex.id] = f"{score:g}"
-        total += score
-        if e and e.get("problem"):
-            problems.append(e["problem"])
-    for e in events:
-        if e.get("event") == "cell_error":
-            problems.append(["cell_problem", {"cell": e.get("cell"), "error": e.get("error")}])
-    if "done" not in kinds and not fatal:
-        started = [e for e in events if e.get("event") in ("cell", "exercise_start")]
-        where = ""
-        if started:
-            last = started[-1]
-            where = (["in_cell", {"cell": last["cell"]}] if last["event"] == "cell"
-                     else ["during", {"id": last["id"]}])
-        if job.killed:
-            problems.insert(0, ["killed_time_limit", {"where": where}])
-        elif job.exit is not None and job.exit < 0:
-            problems.insert(0, ["killed_signal", {"signal": -job.exit, "where": where}])
-        else:
-            problems.insert(0, ["ended_early", {"code": job.exit, "where": where}])
-    row["total"] = f"{round(total, 2):g}"
-    row["max"] = str(maximum)
-    texts = [message_of(p) if isinstance(p, list) else (str(p), str(p)) for p in problems]
-    for column, lang in (("status", 1), ("status_ko", 0)):
-        status = "; ".join(dict.fromkeys(t[lang] for t in texts)) or msg("ok")[lang]
-        row[column] = status if len(status) <= 300 else status[:299] + "…"
-    return row
+class GradingError(RuntimeError):
+    """The grader itself cannot run (a zygote fails to start)."""
 
 
+# ---------------------------------------------------------------- grading
 def submissions(folder):
     folder = pathlib.Path(folder)
     return sorted(p for p in folder.rglob("*.ipynb")
                   if ".ipynb_checkpoints" not in p.parts and p.is_file())
 
 
-def grade(folder, out, jobs=2, timeout=30.0, progress=True):
-    """Grade every ``.ipynb`` under ``folder`` into the CSV ``out``; return the rows."""
-    import nbformat  # noqa: F401 — imported once here, inherited by every child
-    import torch  # noqa: F401
-
-    from . import hidden, runner  # noqa: F401
-
+def grade(folder, out, jobs=2, timeout=30.0, progress=True, cases_file=None,
+          use_sandbox=True, report=None):
+    """Grade every ``.ipynb`` under ``folder`` into the CSV ``out``; return the rows.
+    ``report(text)`` receives a line about the sandbox (default: standard error)."""
     folder = pathlib.Path(folder)
+    private = case_plans.load(cases_file) if cases_file else None
+    hide = [REPO_EXERCISES, REPO / "tests", REPO / ".git", folder, out,
+            *([cases_file] if cases_file else [])]
+    argv, env, sandboxed, why = sandbox.zygote_command(use_sandbox, masked=hide)
+    (report or _stderr)(
+        "sandbox: bubblewrap (no network, read-only system, private /tmp) · "
+        "샌드박스: bubblewrap" if sandboxed else
+        f"warning: no OS sandbox ({why}); submissions run with the oracles out of their "
+        "process but without OS isolation · 경고: OS 샌드박스 없이 채점합니다")
+    settings = {"timeout": timeout, "sandboxed": sandboxed,
+                "hidden_paths": [str(p) for p in [PACKAGE_DIR, *hide] if p]}
     paths = submissions(folder)
-    pending = list(paths)
-    running = {}
-    rows = {}
+    rows, work = {}, []
+    for path in paths:
+        rel = path.relative_to(folder).as_posix()
+        chapter, cells = read_notebook(path)
+        if chapter is None:
+            rows[rel] = _fatal_row(rel, cells, sandboxed)
+        else:
+            work.append((rel, chapter, cells))
+    plans = {}
     bar = _bar(len(paths), progress)
-    while pending or running:
-        while pending and len(running) < max(1, jobs):
-            path = pending.pop(0)
-            others = [j.fd for j in running.values()]
-            job = _Job(path, path.relative_to(folder).as_posix(), timeout, others)
-            running[job.fd] = job
-        now = time.monotonic()
-        wait = max(0.0, min(j.deadline for j in running.values()) - now)
-        ready, _, _ = select.select(list(running), [], [], min(wait, 0.5))
-        for fd in ready:
-            job = running[fd]
-            chunk = os.read(fd, 65536)
-            if chunk and len(job.buffer) < 4 * 2 ** 20:
-                job.buffer += chunk
-            elif not chunk:
-                _finish(job, running, rows, bar)
-        now = time.monotonic()
-        for job in [j for j in running.values() if now > j.deadline]:
-            job.killed = True
-            try:
-                os.killpg(job.pid, signal.SIGKILL)
-            except OSError:
-                os.kill(job.pid, signal.SIGKILL)
-            try:
-                while True:
-                    chunk = os.read(job.fd, 65536)
-                    if not chunk:
-                        break
-                    job.buffer += chunk
-            except OSError:
-                pass
-            _finish(job, running, rows, bar)
-    bar.close()
+    bar.update(len(rows))
+    try:
+        _run(work, plans, private, rows, argv, env, settings, jobs, timeout, bar)
+    finally:
+        bar.close()
     ordered = [rows[p.relative_to(folder).as_posix()] for p in paths]
     write_csv(ordered, out)
     return ordered
 
 
-def _finish(job, running, rows, bar):
-    _, status = os.waitpid(job.pid, 0)
-    job.exit = os.waitstatus_to_exitcode(status)
-    os.close(job.fd)
-    del running[job.fd]
-    if not job.killed:
-        try:  # a grandchild left in the child's group: end it too
-            os.killpg(job.pid, signal.SIGKILL)
-        except OSError:
-            pass
-    rows[job.rel] = _row(job)
+def _stderr(text):
+    print(text, file=sys.stderr)
+
+
+def _run(work, plans, private, rows, argv, env, settings, jobs, timeout, bar):
+    pending = list(work)
+    zygotes = []
+    failures = 0
+    try:
+        while pending or any(z.job for z in zygotes):
+            while len(zygotes) < min(max(1, jobs), len(pending) + sum(
+                    1 for z in zygotes if z.job)):
+                zygotes.append(Zygote(argv, env, settings))
+            for z in zygotes:
+                if z.ready and z.job is None and pending:
+                    rel, chapter, cells = pending.pop(0)
+                    if chapter not in plans:
+                        plans[chapter] = case_plans.for_grading(chapter, private)
+                    z.job = (rel, chapter, cells)
+                    z.since = time.monotonic()
+                    z.send(_request(cells, plans[chapter]))
+            ready, _, _ = select.select([z.fd for z in zygotes], [], [], 0.5)
+            for z in list(zygotes):
+                dead = False
+                if z.fd in ready:
+                    try:
+                        messages, dead = z.messages()
+                    except (ValueError, OSError):
+                        messages, dead = [], True
+                    for header, body in messages:
+                        if not z.ready:
+                            z.ready = bool(header.get("ready"))
+                            dead = dead or not z.ready
+                            continue
+                        _done(z, header, body, plans, rows, settings, bar)
+                limit = (START_SECONDS if not z.ready
+                         else timeout + GRACE_SECONDS if z.job else None)
+                if limit and time.monotonic() - z.since > limit:
+                    dead = True
+                if dead:
+                    if not z.ready and z.job is None:
+                        failures += 1
+                        if failures >= 3:
+                            raise GradingError("the grading process does not start: "
+                                               + z.stderr_tail())
+                    if z.job:
+                        _done(z, {"exit": None, "killed": True, "size": 0,
+                                  "zygote": True}, b"", plans, rows, settings, bar)
+                    z.close()
+                    zygotes.remove(z)
+    finally:
+        for z in zygotes:
+            z.close()
+
+
+def _request(cells, plan):
+    exercises = [{"id": ex.id, "function": ex.function, "rule": ex.rule,
+                  "cases": [p.wire_input for p in prepared]} for ex, prepared in plan]
+    return json.dumps({"cells": cells, "exercises": exercises}).encode()
+
+
+def _done(z, header, body, plans, rows, settings, bar):
+    rel, chapter, cells = z.job
+    z.job = None
+    rows[rel] = _row(rel, chapter, cells, plans[chapter], header, _events(body),
+                     settings["sandboxed"])
     bar.update(1)
+
+
+def _events(body):
+    out = []
+    for line in body.decode("utf-8", "replace").splitlines():
+        try:
+            event = json.loads(line)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(event, dict):
+            out.append(event)
+    return out
+
+
+# ---------------------------------------------------------------- scoring
+def evaluate(ex, prepared, event, shortcut=None):
+    """One ``CaseResult`` from the event a submission sent for ``prepared`` (or None)."""
+    name = prepared.name
+    if shortcut:
+        return CaseResult(name, False, "shortcut", *msg(f"shortcut_{ex.rule}", what=shortcut))
+    if not isinstance(event, dict):
+        return CaseResult(name, False, "no_output", *msg("no_output"))
+    kind = event.get("kind")
+    if kind == "not_implemented":
+        return CaseResult(name, False, kind, *msg("not_implemented"))
+    if kind == "timeout":
+        return CaseResult(name, False, kind, *msg("case_too_long"))
+    if kind == "shortcut":
+        what = "backward / torch.autograd" if ex.rule == "autograd" else "nn.RNN(...)"
+        return CaseResult(name, False, kind, *msg(f"shortcut_{ex.rule}", what=what))
+    if kind != "returned":
+        error = str(event.get("error", "?"))[:100]
+        return CaseResult(name, False, "raised", *msg("raised", error=error))
+    try:
+        got = wire.decode(event.get("value"))
+    except (wire.WireError, ValueError, TypeError, KeyError, RecursionError):
+        return CaseResult(name, False, "not_data", *msg("not_data", what="?"))
+    try:
+        after = wire.decode(event.get("inputs_after"))
+    except (wire.WireError, ValueError, TypeError, KeyError, RecursionError):
+        after = None
+    changed = _changed_input(prepared.before, after)
+    if changed:
+        return CaseResult(name, False, "mutated", *msg("mutated", name=changed))
+    try:
+        compare(prepared.expected, got, rtol=ex.rtol, atol=ex.atol,
+                exact_dtype=ex.exact_dtype)
+    except Mismatch as err:
+        return mismatch_result(name, err)
+    return CaseResult(name, True, "passed", *msg("passed"))
+
+
+def _changed_input(before, after):
+    """``#i`` (or the keyword) of the first input changed by the call, else None."""
+    if wire.same(before, after):
+        return None
+    if not (isinstance(after, tuple) and len(after) == 2 and isinstance(after[0], list)):
+        return "?"
+    (args, kwargs), (now_args, now_kwargs) = before, after
+    for i, (b, a) in enumerate(zip(args, now_args)):
+        if not wire.same(b, a):
+            return f"#{i + 1}"
+    return next((k for k in kwargs if not wire.same(kwargs[k], now_kwargs.get(k))), "?")
+
+
+PROBLEM_ORDER = (("shortcut", None), ("timeout", ["case_too_long", {}]),
+                 ("mutated", ["mutated_input", {}]),
+                 ("wrong_type", ["returned_wrong_type", {}]),
+                 ("not_data", ["not_data", {"what": "?"}]), ("raised", None),
+                 ("not_implemented", ["not_implemented_short", {}]))
+
+
+def _problem(ex, result):
+    kinds = [c.kind for c in result.cases if not c.ok]
+    for kind, detail in PROBLEM_ORDER:
+        if kind in kinds:
+            if detail is None:
+                first = next(c for c in result.cases if c.kind == kind)
+                detail = {"ko": first.ko, "en": first.en}
+            return ["function_problem", {"name": ex.function, "detail": detail}]
+    return None
+
+
+def _row(rel, chapter, cells, plan, header, events, sandboxed):
+    """One gradebook row; ``status`` says what went wrong in English, ``status_ko`` in
+    Korean."""
+    row = {"submission": rel}
+    results, missing, blocked = {}, set(), []
+    for e in events:
+        kind = e.get("event")
+        if kind == "result" and isinstance(e.get("ex"), int) and isinstance(e.get("case"), int):
+            results.setdefault((e["ex"], e["case"]), e)
+        elif kind == "missing" and isinstance(e.get("ex"), int):
+            missing.add(e["ex"])
+        elif kind == "blocked":
+            blocked.append(e.get("what"))
+    problems = []
+    total, maximum = 0.0, 0
+    for k, (ex, prepared) in enumerate(plan):
+        maximum += ex.points
+        if k in missing or not any(key[0] == k for key in results):
+            score = 0
+            if k in missing:
+                problems.append(["missing_function", {"name": ex.function}])
+        else:
+            shortcut = rules.static_violation(cells, ex.function, ex.rule)
+            result = ExerciseResult(ex.id, ex.points, [
+                evaluate(ex, p, results.get((k, j)), shortcut)
+                for j, p in enumerate(prepared)])
+            score = result.score
+            problem = _problem(ex, result)
+            if problem:
+                problems.append(problem)
+        if blocked:
+            score = 0
+        row[ex.id] = f"{score:g}"
+        total += score
+    for e in events:
+        if e.get("event") == "cell_error":
+            problems.append(["cell_problem", {"cell": e.get("cell"), "error": e.get("error")}])
+    if blocked:
+        problems.insert(0, ["blocked", {"what": blocked[0]}])
+    if not any(e.get("event") == "done" for e in events):
+        problems.insert(0, _ended(header, events))
+    row["total"] = f"{round(total, 2):g}"
+    row["max"] = str(maximum)
+    _status(row, problems, sandboxed)
+    return row
+
+
+def _ended(header, events):
+    started = [e for e in events if e.get("event") in ("cell", "exercise_start")]
+    where = ""
+    if started:
+        last = started[-1]
+        where = (["in_cell", {"cell": last.get("cell")}] if last.get("event") == "cell"
+                 else ["during", {"id": last.get("id")}])
+    if header.get("zygote"):
+        return ["grader_killed", {"where": where}]
+    if header.get("killed"):
+        return ["killed_time_limit", {"where": where}]
+    code = header.get("exit")
+    if isinstance(code, int) and code < 0:
+        return ["killed_signal", {"signal": -code, "where": where}]
+    return ["ended_early", {"code": code, "where": where}]
+
+
+def _status(row, problems, sandboxed):
+    texts = [message_of(p) if isinstance(p, list) else (str(p), str(p)) for p in problems]
+    for column, lang in (("status", 1), ("status_ko", 0)):
+        status = "; ".join(dict.fromkeys(t[lang] for t in texts)) or msg("ok")[lang]
+        if not sandboxed:
+            status += f" [{msg('no_sandbox')[lang]}]"
+        row[column] = status if len(status) <= 300 else status[:299] + "…"
+
+
+def _fatal_row(rel, fatal, sandboxed):
+    row = {"submission": rel, "total": "0", "max": "0"}
+    _status(row, [fatal], sandboxed)
+    return row
 
 
 def _bar(total, enabled):
     from tqdm import tqdm
-    tqdm.monitor_interval = 0  # no monitor thread: we fork
     return tqdm(total=total, desc="grading · 채점", unit="nb", disable=not enabled,
                 file=sys.stderr, dynamic_ncols=True)
 

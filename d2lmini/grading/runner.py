@@ -8,7 +8,8 @@ import threading
 
 import torch
 
-from .compare import Mismatch, compare, type_name
+from . import rules
+from .compare import Mismatch, compare
 from .messages import msg
 
 
@@ -130,7 +131,8 @@ def unchanged(before, after):
 class CaseResult:
     name: str
     ok: bool
-    kind: str      # passed, mismatch, not_implemented, raised, timeout, mutated, forbidden
+    kind: str      # passed, mismatch, wrong_type, not_implemented, raised, timeout,
+    #                mutated, forbidden, shortcut, not_data, no_output
     ko: str
     en: str
     hidden: bool = False
@@ -161,41 +163,77 @@ class ExerciseResult:
         return {c.kind for c in self.cases}
 
 
-def run_case(fn, exercise, case, seconds, arg_names=None):
-    """Run ``fn`` on one case; return a ``CaseResult`` (never raises, except on
-    KeyboardInterrupt)."""
+@dataclasses.dataclass
+class Outcome:
+    """What one call of a learner's function did: ``kind`` is ``returned`` (``value``
+    holds the result) or why not (not_implemented, timeout, shortcut, forbidden, raised),
+    with a message in both languages."""
+    kind: str
+    value: object = None
+    ko: str = ""
+    en: str = ""
+
+
+def call(fn, args, kwargs, seconds, rule=None):
+    """``fn(*args, **kwargs)`` under a time limit and the exercise's forbidden-shortcut
+    rule; never raises (except KeyboardInterrupt)."""
+    used = []
+    try:
+        with time_limit(seconds):
+            with rules.watch(rule) as used:
+                value = fn(*args, **kwargs)
+    except NotImplementedError:
+        return Outcome("not_implemented", None, *msg("not_implemented"))
+    except CaseTimeout:
+        return Outcome("timeout", None, *msg("timeout", seconds=f"{seconds:g}"))
+    except KeyboardInterrupt:
+        raise
+    except rules.ShortcutUsed:
+        used = used or [rule]
+    except Forbidden:
+        return Outcome("forbidden", None, *msg("forbidden"))
+    except BaseException as err:  # noqa: B902 — a learner's SystemExit is a result too
+        if not used:
+            return Outcome("raised", None, *msg("raised", error=one_line(err)))
+    if used:
+        what = "backward / torch.autograd" if rule == "autograd" else "nn.RNN(...)"
+        return Outcome("shortcut", None, *msg(f"shortcut_{rule}", what=what))
+    return Outcome("returned", value)
+
+
+def run_case(fn, exercise, case, seconds, enforce_rules=True):
+    """Run ``fn`` on one case in this process and compare with the oracle; return a
+    ``CaseResult`` (never raises, except on KeyboardInterrupt). Used by ``check``."""
     with torch.random.fork_rng(devices=[]):
         args, kwargs = case.make()
         ref_args, ref_kwargs = case.make()
         expected = exercise.oracle(*ref_args, **ref_kwargs)
     before = snapshot((args, kwargs))
+    outcome = call(fn, args, kwargs, seconds, exercise.rule if enforce_rules else None)
+    if outcome.kind != "returned":
+        return CaseResult(case.name, False, outcome.kind, outcome.ko, outcome.en)
     try:
-        with time_limit(seconds):
-            got = fn(*args, **kwargs)
-            if case.check is not None:
-                case.check(got, args)
-            else:
-                compare(expected, got, rtol=exercise.rtol, atol=exercise.atol)
-            after = snapshot((args, kwargs))
-    except NotImplementedError:
-        return CaseResult(case.name, False, "not_implemented", *msg("not_implemented"))
-    except CaseTimeout:
-        return CaseResult(case.name, False, "timeout", *msg("timeout", seconds=f"{seconds:g}"))
+        if case.check is not None:
+            case.check(outcome.value, args)
+        else:
+            compare(expected, outcome.value, rtol=exercise.rtol, atol=exercise.atol,
+                    exact_dtype=exercise.exact_dtype)
     except Mismatch as err:
-        ko, en = err.args[0]
-        kind = "wrong_type" if "expected a " in en and "got a " in en else "mismatch"
         if not unchanged(before, snapshot((args, kwargs))):
             return _mutated(case, before, (args, kwargs))
-        return CaseResult(case.name, False, kind, ko, en)
-    except KeyboardInterrupt:
-        raise
-    except Forbidden:
-        return CaseResult(case.name, False, "forbidden", *msg("forbidden"))
-    except BaseException as err:  # noqa: B902 — a learner's SystemExit is a result too
-        return CaseResult(case.name, False, "raised", *msg("raised", error=one_line(err)))
-    if not unchanged(before, after):
+        return mismatch_result(case.name, err)
+    except BaseException as err:  # noqa: B902 — a lying result object is a wrong result
+        return CaseResult(case.name, False, "mismatch",
+                          *msg("raised", error=one_line(err)))
+    if not unchanged(before, snapshot((args, kwargs))):
         return _mutated(case, before, (args, kwargs))
     return CaseResult(case.name, True, "passed", *msg("passed"))
+
+
+def mismatch_result(name, err):
+    ko, en = err.args[0]
+    wrong_type = "expected a " in en and "got a " in en
+    return CaseResult(name, False, "wrong_type" if wrong_type else "mismatch", ko, en)
 
 
 def _mutated(case, before, now):
@@ -208,13 +246,13 @@ def _mutated(case, before, now):
     return CaseResult(case.name, False, "mutated", *msg("mutated", name=name))
 
 
-def run_exercise(fn, exercise, cases, seconds, hidden=()):
+def run_exercise(fn, exercise, cases, seconds, hidden=(), enforce_rules=True):
     """All ``cases`` (then the ``hidden`` ones) of one exercise against ``fn``."""
     results = []
     for case in cases:
-        results.append(run_case(fn, exercise, case, seconds))
+        results.append(run_case(fn, exercise, case, seconds, enforce_rules))
     for case in hidden:
-        r = run_case(fn, exercise, case, seconds)
+        r = run_case(fn, exercise, case, seconds, enforce_rules)
         r.hidden = True
         results.append(r)
     return ExerciseResult(exercise.id, exercise.points, results)

@@ -1,0 +1,122 @@
+"""Shortcuts an exercise forbids: automatic differentiation in BPTT by hand (``autograd``),
+building an ``nn.RNN`` to read its parameters (``nn_rnn``).
+
+Two checks: ``static_violation`` reads the function's source (and the top-level functions
+it calls) in the grading parent, where no submission code runs; ``watch`` notices the
+forbidden call while the function runs. A determined learner can hide from both, but no
+honest solution trips them, and a learner who uses the shortcut by mistake is told why.
+"""
+import ast
+import contextlib
+
+#: rule -> (attributes, bare names or imported modules) that use the forbidden shortcut
+FORBIDDEN = {
+    "autograd": ({"backward", "autograd", "grad", "requires_grad", "requires_grad_",
+                  "vjp", "jacrev", "jacfwd", "jacobian", "functional"},
+                 {"autograd", "functorch", "backward"}),
+    "nn_rnn": ({"RNN", "RNNBase", "RNNCell", "LSTM", "GRU"},
+               {"RNN", "RNNBase", "RNNCell", "LSTM", "GRU"}),
+}
+
+
+class ShortcutUsed(RuntimeError):
+    """Raised where a forbidden shortcut is called while its exercise runs."""
+
+
+def static_violation(sources, function, rule):
+    """The first forbidden name used by ``function`` (or a top-level function it calls)
+    in the code cells ``sources``, or None."""
+    if not rule:
+        return None
+    defs = {}
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defs[node.name] = node
+    todo, seen = [function], set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in defs:
+            continue
+        seen.add(name)
+        for node in ast.walk(defs[name]):
+            found = _forbidden(node, *FORBIDDEN[rule])
+            if found:
+                return found
+            if isinstance(node, ast.Name) and node.id in defs:
+                todo.append(node.id)
+    return None
+
+
+def _forbidden(node, attributes, names):
+    if isinstance(node, ast.Attribute) and node.attr in attributes:
+        return node.attr
+    if isinstance(node, ast.Name) and node.id in names:
+        return node.id
+    if isinstance(node, ast.alias):
+        parts = set(node.name.split(".")) | {node.asname}
+        return next(iter(sorted(parts & (attributes | names))), None)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return next((w for w in names if w == node.value), None)  # getattr(x, "backward")
+    return None
+
+
+@contextlib.contextmanager
+def watch(rule):
+    """While the block runs, the forbidden shortcut of ``rule`` raises ``ShortcutUsed``;
+    yields a list that records each use (so catching the exception does not hide it)."""
+    used = []
+    if rule == "autograd":
+        with _no_autograd(used):
+            yield used
+    elif rule == "nn_rnn":
+        with _no_nn_rnn(used):
+            yield used
+    else:
+        yield used
+
+
+class _Engine:
+    """Stands in for the autograd engine: every backward pass goes through it."""
+
+    def __init__(self, real, used):
+        self._real, self._used = real, used
+
+    def run_backward(self, *args, **kwargs):
+        self._used.append("autograd")
+        raise ShortcutUsed("automatic differentiation is not allowed in this exercise")
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+@contextlib.contextmanager
+def _no_autograd(used):
+    from torch.autograd.variable import Variable
+    real = Variable._execution_engine
+    Variable._execution_engine = _Engine(real, used)
+    try:
+        yield
+    finally:
+        Variable._execution_engine = real
+
+
+@contextlib.contextmanager
+def _no_nn_rnn(used):
+    from torch.nn.modules.rnn import RNNBase, RNNCellBase
+    originals = {cls: cls.__init__ for cls in (RNNBase, RNNCellBase)}
+
+    def refuse(self, *args, **kwargs):
+        used.append("nn_rnn")
+        raise ShortcutUsed("building an nn.RNN is not allowed in this exercise")
+    for cls in originals:
+        cls.__init__ = refuse
+    try:
+        yield
+    finally:
+        for cls, init in originals.items():
+            cls.__init__ = init
