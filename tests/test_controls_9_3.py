@@ -116,3 +116,28 @@ def test_the_prose_quotes_the_computed_word_counts(ns):
     unseen, total = len(ns["new_words"]), ns["n_val_words"]
     assert f"검증 단어 {total:,}개 가운데 {unseen:,}개가" in source
     assert f"{unseen:,} of the {total:,} validation words" in source
+
+
+def test_the_prose_quotes_the_computed_comparison_with_the_rnn(ns):
+    """The 5-gram-versus-RNN paragraph quotes the best 5-gram perplexity, both training sizes
+    and their ratio (computed here), and the RNN's perplexity printed by Section 9.5."""
+    import json
+    import pathlib
+    import re
+    chapters = pathlib.Path(__file__).parent.parent / "chapters"
+    source = (chapters / f"{CHAPTER}.md").read_text()
+    best5 = f"{min(ns['K_CURVES'][5]):.2f}"
+    assert f"검증 퍼플렉서티는 {best5}입니다" in source
+    assert f"has validation perplexity {best5}" in source
+    n_gram, rnn = len(ns["train_chars"]), ns["rnn_train"]
+    assert f"{n_gram:,}문자로 횟수를" in source and f"{n_gram:,} characters" in source
+    assert f"앞부분의 {rnn:,}문자로만" in source and f"first {rnn:,} characters" in source
+    ratio = f"{n_gram / rnn:.1f}"
+    assert f"{ratio}배 많습니다" in source and f"{ratio} times as much text" in source
+    # Section 9.5 prints its final validation perplexity; this section quotes it to one decimal
+    cells = json.loads((chapters / "9_5_rnn_scratch.ipynb").read_text())["cells"]
+    printed = "".join("".join(out.get("text", "")) for cell in cells
+                      for out in cell.get("outputs", []))
+    ppl = float(re.search(r"after \d+ epochs: .*validation perplexity ([\d.]+)", printed).group(1))
+    assert f"검증 퍼플렉서티가 약 {ppl:.1f}입니다" in source
+    assert f"validation perplexity of about {ppl:.1f}" in source
