@@ -241,14 +241,18 @@ def test_clipping_panel(ns):
     assert off["clipped"] == off["unclipped"]
     norms, losses = off["unclipped"]
     assert len(norms) == len(losses) == steps
-    assert max(norms) > 100                                  # the run does explode
-    assert losses[-1] > losses[0]
+    # The unclipped run is chaotic: its digits differ from one processor to another
+    # (largest norm 12.5-148 over the CPU paths of `make test-cpu-paths`), so we test
+    # what holds on all of them, with a margin: the norm shoots up, the loss ends higher.
+    assert max(norms) > 10 * norms[0]                       # the run does explode
+    assert losses[-1] > losses[0] + 1
     assert default == 0.3
     clipped = panel.set(theta=default)
     assert clipped["clipped"][0][0] == norms[0]              # same start
     assert clipped["clipped"][1][-1] < losses[0] - 0.3       # clipping rescues it
     assert max(clipped["clipped"][1]) <= losses[0] + 1e-6
-    # theta = 1 is not enough at learning rate 3 (the prose says so)
+    # theta = 1 is not enough at learning rate 3 (the prose says so); the loss jumps
+    # 1.4-2.4 above the start on every CPU path measured
     assert max(panel.set(theta=1)["clipped"][1]) > losses[0] + 0.5
     for label, theta in ns["THETAS"]:
         result = panel.set(theta=theta)

@@ -91,8 +91,13 @@ def test_more_epochs_lower_training_but_not_validation_perplexity(ns):
     panel = ns["own_panel"]
     short = panel.set(num_hiddens=32, lr=1.0, num_epochs=10, num_steps=16)
     long = panel.set(num_epochs=20)
-    assert long["history"]["train_ppl"][-1] < short["history"]["train_ppl"][-1]
-    assert long["val_ppl"] > min(long["history"]["val_ppl"])  # stalls or rises
+    # Training perplexity falls by over a fifth from epoch 10 to 20, while validation
+    # perplexity stays within 5% of its epoch-10 value. (Which epoch's validation
+    # perplexity is lowest depends on the processor: 10.53 to 9.97 at epoch 20 over the
+    # CPU paths measured, from 10.34 at epoch 10 on all of them.)
+    train_10, train_20 = short["history"]["train_ppl"][-1], long["history"]["train_ppl"][-1]
+    assert train_20 < 0.8 * train_10
+    assert abs(long["val_ppl"] - short["val_ppl"]) < 0.05 * short["val_ppl"]
 
 
 def test_panel_shows_and_closes_its_figures(ns):
@@ -137,8 +142,9 @@ def test_timing_table_compares_equal_runs(ns):
     assert set(speed) == {"scratch (RNNScratch)", "concise (nn.RNN)"}
     for tok_s, secs, ppl in speed.values():
         assert tok_s > 0 and secs > 0
-        assert 7 < ppl < 20  # 10 epochs: well on the way, not at the full run's level
-    # "the concise model, with its larger initial weights, improves faster early on"
+        assert 7 < ppl < 20  # 5 epochs: well on the way, not at the full run's level
+    # "in this configuration the concise model improves faster early on" (its initialization
+    # and its two biases, whose sum moves twice as fast, both differ from the scratch model)
     assert speed["concise (nn.RNN)"][2] < speed["scratch (RNNScratch)"][2]
 
 
