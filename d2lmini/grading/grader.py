@@ -322,7 +322,8 @@ PROBLEM_ORDER = (("shortcut", None), ("timeout", ["case_too_long", {}]),
                  ("mutated", ["mutated_input", {}]),
                  ("wrong_type", ["returned_wrong_type", {}]),
                  ("not_data", ["not_data", {"what": "?"}]), ("raised", None),
-                 ("not_implemented", ["not_implemented_short", {}]))
+                 ("not_implemented", ["not_implemented_short", {}]),
+                 ("no_output", ["no_output", {}]))
 
 
 def _problem(ex, result):
@@ -333,6 +334,9 @@ def _problem(ex, result):
                 first = next(c for c in result.cases if c.kind == kind)
                 detail = {"ko": first.ko, "en": first.en}
             return ["function_problem", {"name": ex.function, "detail": detail}]
+    if kinds:
+        detail = ["wrong_results", {"wrong": len(kinds), "cases": len(result.cases)}]
+        return ["function_problem", {"name": ex.function, "detail": detail}]
     return None
 
 
@@ -341,10 +345,16 @@ def _row(rel, chapter, cells, plan, header, events, sandboxed):
     Korean."""
     row = {"submission": rel}
     results, missing, blocked = {}, set(), []
+    expected_keys = {(k, j) for k, (_, prepared) in enumerate(plan)
+                     for j in range(len(prepared))}
     for e in events:
         kind = e.get("event")
-        if kind == "result" and isinstance(e.get("ex"), int) and isinstance(e.get("case"), int):
-            results.setdefault((e["ex"], e["case"]), e)
+        if kind == "result":
+            key = (e.get("ex"), e.get("case"))
+            key = key if all(type(i) is int for i in key) else None
+            if key in results or key not in expected_keys:
+                blocked.append(["forged", {}])    # a line no grading process writes
+            results[key] = e
         elif kind == "missing" and isinstance(e.get("ex"), int):
             missing.add(e["ex"])
         elif kind == "blocked":

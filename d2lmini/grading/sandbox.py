@@ -3,7 +3,7 @@
 The sandbox (Linux, Debian's ``bubblewrap``): no network, a private PID namespace, no
 capabilities, a fresh ``/proc``, ``/dev`` and a small private ``/tmp``; read-only, only
 the system and Python folders and the ``d2lmini`` package, with the reference
-implementations, the hidden cases and their byte-code replaced by empty files. The
+implementations and the hidden cases replaced by empty files, their byte-code hidden. The
 checkout, the submissions, the instructor's case file and the gradebook are not there.
 """
 import os
@@ -50,8 +50,9 @@ def bwrap_argv(masked=()):
         argv += ["--ro-bind", package_root, package_root]
     argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(256 * 2 ** 20),
              "--tmpfs", "/tmp"]
+    empty = _empty_file()
     for name in ORACLE_FILES:
-        argv += ["--ro-bind", "/dev/null", str(PACKAGE_DIR / name)]
+        argv += ["--ro-bind", empty, str(PACKAGE_DIR / name)]
     cache = PACKAGE_DIR / "__pycache__"
     if cache.is_dir():
         argv += ["--tmpfs", str(cache)]
@@ -60,7 +61,7 @@ def bwrap_argv(masked=()):
         path = os.path.realpath(path)
         if os.path.exists(path) and any(_under(path, b) for b in visible):
             argv += (["--tmpfs", path] if os.path.isdir(path)
-                     else ["--ro-bind", "/dev/null", path])
+                     else ["--ro-bind", empty, path])
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib",
            "OMP_NUM_THREADS": "1", "LANG": "C.UTF-8"}
     data = os.environ.get("D2LMINI_DATA")
@@ -69,7 +70,23 @@ def bwrap_argv(masked=()):
         env["D2LMINI_DATA"] = "/data"
     for key, value in env.items():
         argv += ["--setenv", key, value]
-    return argv + ["--chdir", "/tmp", "--"]
+    return argv + ["--remount-ro", "/", "--chdir", "/tmp", "--"]
+
+
+_EMPTY = []
+
+
+def _empty_file():
+    """An empty read-only file to lay over the files a submission must not read."""
+    if not _EMPTY:
+        import atexit
+        import tempfile
+        fd, path = tempfile.mkstemp(prefix="d2lmini-empty-")
+        os.close(fd)
+        os.chmod(path, 0o444)
+        atexit.register(lambda: os.path.exists(path) and os.unlink(path))
+        _EMPTY.append(path)
+    return _EMPTY[0]
 
 
 def _under(path, root):

@@ -15,7 +15,7 @@ import torch
 DTYPES = {"float16": torch.float16, "float32": torch.float32, "float64": torch.float64,
           "int8": torch.int8, "int16": torch.int16, "int32": torch.int32,
           "int64": torch.int64, "uint8": torch.uint8, "bool": torch.bool}
-MAX_ELEMENTS = 2_000_000
+MAX_ELEMENTS = 1_000_000
 MAX_DEPTH = 20
 
 
@@ -65,9 +65,9 @@ def encode(value, inputs=False, depth=0):
     if depth > MAX_DEPTH:
         return {"$": "opaque", "type": "too deeply nested"}
     kind = type(value)
-    if value is None or kind in (bool, int, str):
-        return value
-    if kind is float:
+    if kind in (str, list, tuple, dict) and len(value) > MAX_ELEMENTS:
+        return {"$": "opaque", "type": f"{kind.__name__} of length {len(value)}"}
+    if value is None or kind in (bool, int, str, float):
         return value
     if isinstance(value, torch.Tensor):
         return _encode_tensor(value)

@@ -82,6 +82,7 @@ def main():
         tmp = tempfile.mkdtemp(dir=scratch)
         settings["writable"] = [tmp]
         os.environ["TMPDIR"] = tempfile.tempdir = tmp
+        os.chdir(tmp)
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:
@@ -152,6 +153,7 @@ def _cleanup(pid, sandboxed, tmp):
             if not tmp.startswith(os.path.join("/tmp", entry)):
                 path = os.path.join("/tmp", entry)
                 shutil.rmtree(path, ignore_errors=True)
+    os.chdir(os.path.dirname(tmp))
     shutil.rmtree(tmp, ignore_errors=True)
 
 

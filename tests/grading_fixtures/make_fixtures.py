@@ -5,7 +5,9 @@
 Each notebook is built from an exercise source (solutions kept, or replaced by stubs) and
 then changed in one way: a wrong answer, a missing function, or one of the hostile kinds
 (infinite loop, sys.exit, os._exit, top-level exception, enormous output, wrong return type,
-input mutation, reading the hidden cases from disk, importing the reference implementation), plus files that are not notebooks.
+input mutation, reading the hidden cases from disk, importing the reference implementation),
+a forbidden shortcut (int64 one-hot, nn.RNN for the shapes, autograd for BPTT), plus files
+that are not notebooks. The cheats of tests/red_team go further.
 expected.csv is what the grader must write for this folder (with --timeout 6).
 """
 import pathlib
@@ -109,6 +111,25 @@ def main():
         "def perplexity(log_probs):\n"
         "    from d2lmini.grading.exercises import perplexity as reference\n"
         "    return reference(log_probs)")
+    books["one_hot_int64.ipynb"] = replace_function(
+        nb("9_5_rnn_scratch"), "one_hot",
+        "def one_hot(X, vocab_size):\n"
+        "    return torch.nn.functional.one_hot(X.T.long(), vocab_size)")
+    books["param_shapes_builds_rnn.ipynb"] = replace_function(
+        nb("9_6_rnn_concise"), "nn_rnn_param_shapes",
+        "def nn_rnn_param_shapes(num_inputs, num_hiddens):\n"
+        "    rnn = nn.RNN(num_inputs, num_hiddens)\n"
+        "    return {name: tuple(p.shape) for name, p in rnn.named_parameters()}")
+    books["bptt_autograd.ipynb"] = replace_function(
+        nb("9_7_bptt"), "bptt_grads",
+        "def bptt_grads(inputs, H0, W_xh, W_hh, b_h, G):\n"
+        "    params = [p.detach().clone().requires_grad_() for p in (W_xh, W_hh, b_h)]\n"
+        "    H, loss = H0, 0\n"
+        "    for X, g in zip(inputs, G):\n"
+        "        H = torch.tanh(X @ params[0] + H @ params[1] + params[2])\n"
+        "        loss = loss + (H * g).sum()\n"
+        "    loss.backward()\n"
+        "    return tuple(p.grad for p in params)")
     unknown = nb("9_3_language_models")
     del unknown.metadata["d2lmini"]
     books["notes.ipynb"] = unknown
