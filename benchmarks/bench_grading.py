@@ -1,4 +1,4 @@
-"""Time the grader: 40 submissions, `--jobs 2` (issue 16 aims for <= 1 s per submission).
+"""Time the grader: 40 submissions, `--jobs 2` (issue 16: at most 1 s per submission).
 
     python benchmarks/bench_grading.py [--jobs 2] [--count 40] [--no-sandbox]
 

@@ -7,13 +7,15 @@ An instructor's private cases come from a JSON file (``grade --cases FILE``)::
      "cases": {
        "9.3-perplexity": [
          {"name": "two tokens", "args": [[-1.0, -2.0]]},
-         {"name": "tensor input", "args": [{"tensor": [-0.5, -1.5], "dtype": "float32"}],
+         {"name": "tensor input",
+          "args": [{"tensor": [-0.5, -1.5], "dtype": "float32"}],
           "expected": 2.718281828}
        ],
        "9.4-rnn-step": [
-         {"name": "random", "args": [{"randn": [2, 3], "seed": 1}, {"randn": [2, 4], "seed": 2},
-                                     {"randn": [3, 4], "seed": 3}, {"randn": [4, 4], "seed": 4},
-                                     {"zeros": [4]}]}
+         {"name": "random",
+          "args": [{"randn": [2, 3], "seed": 1}, {"randn": [2, 4], "seed": 2},
+                   {"randn": [3, 4], "seed": 3}, {"randn": [4, 4], "seed": 4},
+                   {"zeros": [4]}]}
        ]}}
 
 A value is JSON (numbers, strings, booleans, null, lists) or one of ``{"tensor": nested
@@ -70,10 +72,11 @@ def prepare(exercise, case_list, origin):
 
 
 def for_grading(chapter, private=None):
-    """``[(exercise, [Prepared, ...]), ...]`` for one chapter: public, hidden, private."""
+    """``[(exercise, [Prepared, ...]), ...]`` for a chapter: public, hidden, private."""
     plan = []
     for ex in for_chapter(chapter):
-        cases = (prepare(ex, ex.cases, "public") + prepare(ex, HIDDEN.get(ex.id, ()), "hidden")
+        cases = (prepare(ex, ex.cases, "public")
+                 + prepare(ex, HIDDEN.get(ex.id, ()), "hidden")
                  + prepare(ex, (private or {}).get(ex.id, ()), "private"))
         plan.append((ex, cases))
     return plan
@@ -159,5 +162,6 @@ def _check_answers(private, path):
         try:
             prepare(BY_ID[ex_id], items, "private")
         except Exception as err:  # noqa: BLE001 — any failure is a problem of the file
-            raise CasesFileError(f"{path}: {ex_id}: the reference implementation fails"
-                                 f" on a case ({type(err).__name__}: {err})") from None
+            raise CasesFileError(
+                f"{path}: {ex_id}: the reference implementation fails on a case"
+                f" ({type(err).__name__}: {err})") from None

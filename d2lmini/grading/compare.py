@@ -65,7 +65,8 @@ def _compare(expected, got, path, rtol, atol, exact_dtype=False):
         if tuple(got.shape) != tuple(expected.shape):
             _fail("wrong_shape", expected=tuple(expected.shape), got=tuple(got.shape))
         if exact_dtype and got.dtype != expected.dtype:
-            _fail("wrong_dtype", expected=str(expected.dtype)[6:], got=str(got.dtype)[6:])
+            _fail("wrong_dtype", expected=str(expected.dtype)[6:],
+                  got=str(got.dtype)[6:])
         if (expected.is_floating_point() != got.is_floating_point()
                 and not expected.is_floating_point()):
             _fail("wrong_type", expected=f"tensor of {str(expected.dtype)[6:]}",

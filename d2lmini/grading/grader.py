@@ -1,12 +1,12 @@
 """Grade a folder of submitted notebooks into a gradebook CSV.
 
 This process (the *parent*) reads each notebook, computes the expected results of its
-chapter's cases with the reference implementations, and sends only the code cells and the
-case *inputs* to a zygote (``zygote.py``), which forks one process per submission inside
-the OS sandbox (``sandbox.py``). That process sends back outputs as plain data
+chapter's cases with the reference implementations, and sends only the code cells and
+the case *inputs* to a zygote (``zygote.py``), which forks one process per submission
+inside the OS sandbox (``sandbox.py``). That process sends back outputs as plain data
 (``wire.py``); the comparison, the input-mutation check and the scores happen here. A
-submission can therefore report any values it likes, but it never holds an expected value
-or the code that computes one, and nothing it does (loop, exit, crash, flood of output,
+submission can report any values it likes, but it never holds an expected value or the
+code that computes one, and nothing it does (loop, exit, crash, flood of output,
 signals, forged event lines) stops the run. The CSV is written atomically.
 """
 import csv
@@ -40,7 +40,7 @@ GRACE_SECONDS = 30       # past the timeout, a zygote that says nothing is repla
 
 
 def chapter_of(nb, path):
-    """The chapter from the notebook's ``d2lmini.chapter`` metadata, else the file name."""
+    """The chapter from the ``d2lmini.chapter`` metadata, else from the file name."""
     meta = nb.get("metadata", {}).get("d2lmini", {}) if isinstance(nb, dict) else {}
     chapter = meta.get("chapter") if isinstance(meta, dict) else None
     if isinstance(chapter, str) and chapter in NOTEBOOKS:
@@ -50,7 +50,7 @@ def chapter_of(nb, path):
 
 
 def cell_code(source):
-    """A code cell's source as plain Python: IPython magics and shell lines become ``pass``."""
+    """A code cell as plain Python: IPython magics and shell lines become ``pass``."""
     return MAGIC.sub(lambda m: f"{m.group(1)}pass", source)
 
 
@@ -76,8 +76,9 @@ def read_notebook(path):
     for cell in cells:
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             source = cell.get("source", "")
-            source = "".join(map(str, source)) if isinstance(source, list) else str(source)
-            sources.append(cell_code(source))
+            if isinstance(source, list):
+                source = "".join(map(str, source))
+            sources.append(cell_code(str(source)))
     return chapter, sources
 
 
@@ -87,8 +88,9 @@ class Zygote:
 
     def __init__(self, argv, env, settings):
         self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.log, env=env or None, close_fds=True)
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.log,
+                                     env=env or None, close_fds=True)
         self.fd = self.proc.stdout.fileno()
         self.buffer = b""
         self.ready = False
@@ -161,8 +163,8 @@ def grade(folder, out, jobs=2, timeout=30.0, progress=True, cases_file=None,
     (report or _stderr)(
         "sandbox: bubblewrap (no network, read-only system, private /tmp) · "
         "샌드박스: bubblewrap" if sandboxed else
-        f"warning: no OS sandbox ({why}); submissions run with the oracles out of their "
-        "process but without OS isolation · 경고: OS 샌드박스 없이 채점합니다")
+        f"warning: no OS sandbox ({why}); submissions run with the oracles out of "
+        "their process but without OS isolation · 경고: OS 샌드박스 없이 채점합니다")
     settings = {"timeout": timeout, "sandboxed": sandboxed,
                 "hidden_paths": [str(p) for p in [PACKAGE_DIR, *hide] if p]}
     paths = submissions(folder)
@@ -269,10 +271,11 @@ def _events(body):
 
 # ---------------------------------------------------------------- scoring
 def evaluate(ex, prepared, event, shortcut=None):
-    """One ``CaseResult`` from the event a submission sent for ``prepared`` (or None)."""
+    """One ``CaseResult`` from the event a submission sent for ``prepared``."""
     name = prepared.name
     if shortcut:
-        return CaseResult(name, False, "shortcut", *msg(f"shortcut_{ex.rule}", what=shortcut))
+        return CaseResult(name, False, "shortcut",
+                          *msg(f"shortcut_{ex.rule}", what=shortcut))
     if not isinstance(event, dict):
         return CaseResult(name, False, "no_output", *msg("no_output"))
     kind = event.get("kind")
@@ -309,7 +312,8 @@ def _changed_input(before, after):
     """``#i`` (or the keyword) of the first input changed by the call, else None."""
     if wire.same(before, after):
         return None
-    if not (isinstance(after, tuple) and len(after) == 2 and isinstance(after[0], list)):
+    if not (isinstance(after, tuple) and len(after) == 2
+            and isinstance(after[0], list)):
         return "?"
     (args, kwargs), (now_args, now_kwargs) = before, after
     for i, (b, a) in enumerate(zip(args, now_args)):
@@ -382,7 +386,8 @@ def _row(rel, chapter, cells, plan, header, events, sandboxed):
         total += score
     for e in events:
         if e.get("event") == "cell_error":
-            problems.append(["cell_problem", {"cell": e.get("cell"), "error": e.get("error")}])
+            problems.append(["cell_problem",
+                             {"cell": e.get("cell"), "error": e.get("error")}])
     if blocked:
         problems.insert(0, ["blocked", {"what": blocked[0]}])
     if not any(e.get("event") == "done" for e in events):
@@ -411,7 +416,8 @@ def _ended(header, events):
 
 
 def _status(row, problems, sandboxed):
-    texts = [message_of(p) if isinstance(p, list) else (str(p), str(p)) for p in problems]
+    texts = [message_of(p) if isinstance(p, list) else (str(p), str(p))
+             for p in problems]
     for column, lang in (("status", 1), ("status_ko", 0)):
         status = "; ".join(dict.fromkeys(t[lang] for t in texts)) or msg("ok")[lang]
         if not sandboxed:

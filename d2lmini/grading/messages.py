@@ -33,8 +33,8 @@ MESSAGES = {
     "wrong_dtype": ("{expected} 텐서를 기대했지만 {got} 텐서를 받았습니다",
                     "expected a tensor of {expected}, got a tensor of {got}"),
     "shortcut_autograd": ("이 문제에서 금지한 자동 미분({what})을 썼습니다",
-                          "used automatic differentiation ({what}), which this exercise "
-                          "forbids"),
+                          "used automatic differentiation ({what}), "
+                          "which this exercise forbids"),
     "shortcut_nn_rnn": ("이 문제에서 금지한 nn.RNN 만들기({what})를 했습니다",
                         "built an nn.RNN ({what}), which this exercise forbids"),
     "not_data": ("데이터가 아닌 값을 반환했습니다({what})",
@@ -70,7 +70,8 @@ MESSAGES = {
     "blocked_process": ("프로세스 만들기({event})", "starting a process ({event})"),
     "blocked_signal": ("다른 프로세스에 신호 보내기({event})",
                        "sending a signal ({event})"),
-    "blocked_native": ("ctypes로 C 함수 부르기({event})", "calling C through ctypes ({event})"),
+    "blocked_native": ("ctypes로 C 함수 부르기({event})",
+                       "calling C through ctypes ({event})"),
     "blocked_introspection": ("인터프리터 내부 뒤지기({event})",
                               "searching the interpreter's objects ({event})"),
     "blocked_network": ("네트워크 쓰기({event})", "using the network ({event})"),

@@ -1,10 +1,11 @@
-"""Shortcuts an exercise forbids: automatic differentiation in BPTT by hand (``autograd``),
-building an ``nn.RNN`` to read its parameters (``nn_rnn``).
+"""Shortcuts an exercise forbids: automatic differentiation in BPTT by hand
+(``autograd``), building an ``nn.RNN`` to read its parameters (``nn_rnn``).
 
-Two checks: ``static_violation`` reads the function's source (and the top-level functions
-it calls) in the grading parent, where no submission code runs; ``watch`` notices the
-forbidden call while the function runs. A determined learner can hide from both, but no
-honest solution trips them, and a learner who uses the shortcut by mistake is told why.
+Two checks: ``static_violation`` reads the function's source (and the top-level
+functions it calls) in the grading parent, where no submission code runs; ``watch``
+notices the forbidden call while the function runs. A determined learner can hide from
+both, but no honest solution trips them, and a learner who takes the shortcut by mistake
+is told why.
 """
 import ast
 import contextlib
@@ -61,7 +62,8 @@ def _forbidden(node, attributes, names):
         parts = set(node.name.split(".")) | {node.asname}
         return next(iter(sorted(parts & (attributes | names))), None)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return next((w for w in names if w == node.value), None)  # getattr(x, "backward")
+        # getattr(x, "backward")
+        return next((w for w in names if w == node.value), None)
     return None
 
 

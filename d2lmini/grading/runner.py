@@ -166,8 +166,8 @@ class ExerciseResult:
 @dataclasses.dataclass
 class Outcome:
     """What one call of a learner's function did: ``kind`` is ``returned`` (``value``
-    holds the result) or why not (not_implemented, timeout, shortcut, forbidden, raised),
-    with a message in both languages."""
+    holds the result) or why not (not_implemented, timeout, shortcut, forbidden,
+    raised), with a message in both languages."""
     kind: str
     value: object = None
     ko: str = ""

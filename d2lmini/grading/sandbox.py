@@ -1,9 +1,10 @@
-"""The command that starts a grading zygote: inside bubblewrap where it works, else plain.
+"""The command that starts a grading zygote: inside bubblewrap where it works.
 
 The sandbox (Linux, Debian's ``bubblewrap``): no network, a private PID namespace, no
 capabilities, a fresh ``/proc``, ``/dev`` and a small private ``/tmp``; read-only, only
 the system and Python folders and the ``d2lmini`` package, with the reference
-implementations and the hidden cases replaced by empty files, their byte-code hidden. The
+implementations and the hidden cases replaced by empty files and their byte-code
+hidden. The
 checkout, the submissions, the instructor's case file and the gradebook are not there.
 """
 import os

@@ -1,10 +1,10 @@
 """A data-only format for case inputs and results that cross a process boundary.
 
-``encode`` turns a value into JSON-ready data; tensors travel as raw little-endian bytes
-(base64) with a whitelisted dtype and a shape, never as pickles. ``decode`` reads it back
-and refuses anything else, so a hostile process can send wrong values but never code or
-an object whose ``__eq__`` lies. Inputs may also hold ``nn.RNN``/``nn.Linear`` modules
-(their configuration and weights) and a ``ToyStep`` (a decoding step function's table).
+``encode`` turns a value into JSON-ready data; tensors travel as raw little-endian
+bytes (base64) with a whitelisted dtype and a shape, never as pickles. ``decode`` reads
+it back and refuses anything else, so a hostile process can send wrong values but never
+code or an object whose ``__eq__`` lies. Inputs may also hold ``nn.RNN``/``nn.Linear``
+modules (configuration and weights) and a ``ToyStep`` (a decoding step's table).
 """
 import base64
 import json
@@ -24,8 +24,8 @@ class WireError(ValueError):
 
 
 class ToyStep:
-    """``step(token, state) -> (logits, state)`` whose logits depend on the token and on a
-    running sum of the tokens, so that decoding must thread the state."""
+    """``step(token, state) -> (logits, state)`` whose logits depend on the token and
+    on a running sum of the tokens, so that decoding must thread the state."""
 
     def __init__(self, table):
         self.table = table
@@ -61,7 +61,7 @@ _MODULES = {"RNN": ("input_size", "hidden_size", "num_layers", "nonlinearity", "
 
 # ---------------------------------------------------------------- encode
 def encode(value, inputs=False, depth=0):
-    """``value`` as JSON-ready data. ``inputs=True`` also allows modules and ``ToyStep``."""
+    """``value`` as JSON-ready data (``inputs=True``: modules and ``ToyStep`` too)."""
     if depth > MAX_DEPTH:
         return {"$": "opaque", "type": "too deeply nested"}
     kind = type(value)
@@ -198,8 +198,8 @@ def loads(text, build=False):
 def same(a, b):
     """Whether two decoded values are equal as data (for input-mutation checks)."""
     if isinstance(a, torch.Tensor):
-        return (isinstance(b, torch.Tensor) and a.dtype == b.dtype and a.shape == b.shape
-                and torch.equal(a, b))
+        return (isinstance(b, torch.Tensor) and a.dtype == b.dtype
+                and a.shape == b.shape and torch.equal(a, b))
     if isinstance(a, ModuleData):
         return (isinstance(b, ModuleData) and a.kind == b.kind and a.config == b.config
                 and same(a.state, b.state))
@@ -207,7 +207,8 @@ def same(a, b):
         return (type(a) is type(b) and len(a) == len(b)
                 and all(same(x, y) for x, y in zip(a, b)))
     if isinstance(a, dict):
-        return (type(b) is dict and set(a) == set(b) and all(same(a[k], b[k]) for k in a))
+        return (type(b) is dict and set(a) == set(b)
+                and all(same(a[k], b[k]) for k in a))
     if isinstance(a, Opaque):
         return isinstance(b, Opaque) and a.type_name == b.type_name
     if isinstance(a, float) and isinstance(b, float) and a != a and b != b:

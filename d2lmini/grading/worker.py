@@ -1,12 +1,13 @@
 """The side of grading that runs a submission (in a process forked by the zygote).
 
-It receives the notebook's code cells and, for each exercise, the *inputs* of its cases
-(``wire`` data); it runs the cells, calls the learner's functions and writes back one JSON
-line per event: the *outputs* (``wire`` data) and the inputs as they are after the call.
-It never sees an expected value, an oracle or the comparison: this module and the ones it
-imports do not import ``d2lmini.grading.exercises`` or ``hidden``. An audit hook refuses
-what a graded function has no reason to do (read grading files, start processes, send
-signals, call C through ``ctypes``, walk the garbage collector) and reports each refusal.
+It receives the notebook's code cells and, for each exercise, the *inputs* of its
+cases (``wire`` data); it runs the cells, calls the learner's functions and writes back
+one JSON line per event: the *outputs* (``wire`` data) and the inputs as they are after
+the call. It never sees an expected value, an oracle or the comparison: this module and
+the ones it imports do not import ``d2lmini.grading.exercises`` or ``hidden``. An audit
+hook refuses what a graded function has no reason to do (read grading files, write
+outside its temporary folder, start processes, send signals, call C through ``ctypes``,
+walk the garbage collector, use the network) and reports each refusal.
 """
 import json
 import os
@@ -17,20 +18,21 @@ import sys
 from . import wire
 from .runner import CaseTimeout, call, one_line, time_limit
 
-PROCESS_EVENTS = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.fork",
-                  "os.forkpty", "os.spawn", "os.startfile", "pty.spawn", "_posixsubprocess")
+PROCESS_EVENTS = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
+                  "os.fork", "os.forkpty", "os.spawn", "os.startfile", "pty.spawn",
+                  "_posixsubprocess")
 SIGNAL_EVENTS = ("os.kill", "os.killpg", "signal.pthread_kill", "os.pidfd_open")
 NATIVE_EVENTS = ("ctypes.", "_ctypes", "cffi")
 INTROSPECTION_EVENTS = ("gc.get_objects", "gc.get_referrers", "gc.get_referents",
                         "sys._current_frames", "sys.remote_exec")
 NETWORK_EVENTS = ("socket.", "urllib.", "http.", "ftplib.", "smtplib.", "webbrowser.")
-PATH_EVENTS = ("os.remove", "os.rename", "os.rmdir", "os.truncate", "os.chmod", "os.chown",
-               "os.link", "os.symlink", "os.mkdir", "os.utime", "shutil.")
+PATH_EVENTS = ("os.remove", "os.rename", "os.rmdir", "os.truncate", "os.chmod",
+               "os.chown", "os.link", "os.symlink", "os.mkdir", "os.utime", "shutil.")
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
 
 def serve(body, out_fd, settings):
-    """Grade one request (``body``, JSON bytes); write events to ``out_fd``; never return."""
+    """Run one request (``body``, JSON bytes), events to ``out_fd``; never return."""
     try:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
@@ -144,8 +146,8 @@ def _install_guard(settings, write):
         raise PermissionError("not allowed while graded")
 
     def under(path, roots):
-        return any(path == r.rstrip(os.sep) or path.startswith(r.rstrip(os.sep) + os.sep)
-                   for r in roots)
+        return any(path == r.rstrip(os.sep)
+                   or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
     def check_path(raw, writing):
         if isinstance(raw, int):

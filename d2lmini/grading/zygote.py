@@ -50,7 +50,7 @@ def write_message(header, body=b"", fd=1):
 
 
 def _not_dumpable():
-    """Other processes of the same user may not ptrace this one or open its /proc files."""
+    """Other processes of the same user may not ptrace us or open our /proc files."""
     try:
         import ctypes
         ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)   # PR_SET_DUMPABLE = 4

@@ -4,10 +4,10 @@
 
 Each notebook is built from an exercise source (solutions kept, or replaced by stubs) and
 then changed in one way: a wrong answer, a missing function, or one of the hostile kinds
-(infinite loop, sys.exit, os._exit, top-level exception, enormous output, wrong return type,
-input mutation, reading the hidden cases from disk, importing the reference implementation),
-a forbidden shortcut (int64 one-hot, nn.RNN for the shapes, autograd for BPTT), plus files
-that are not notebooks. The cheats of tests/red_team go further.
+(infinite loop, sys.exit, os._exit, top-level exception, enormous output, wrong return
+type, input mutation, reading the hidden cases from disk, importing the reference
+implementation), a forbidden shortcut (int64 one-hot, nn.RNN for the shapes, autograd
+for BPTT), plus files that are not notebooks. The cheats of tests/red_team go further.
 expected.csv is what the grader must write for this folder (with --timeout 6).
 """
 import pathlib
@@ -123,7 +123,8 @@ def main():
     books["bptt_autograd.ipynb"] = replace_function(
         nb("9_7_bptt"), "bptt_grads",
         "def bptt_grads(inputs, H0, W_xh, W_hh, b_h, G):\n"
-        "    params = [p.detach().clone().requires_grad_() for p in (W_xh, W_hh, b_h)]\n"
+        "    params = [p.detach().clone().requires_grad_()\n"
+        "              for p in (W_xh, W_hh, b_h)]\n"
         "    H, loss = H0, 0\n"
         "    for X, g in zip(inputs, G):\n"
         "        H = torch.tanh(X @ params[0] + H @ params[1] + params[2])\n"

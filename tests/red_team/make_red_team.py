@@ -150,7 +150,7 @@ compare.compare = lambda *args, **kwargs: None
 torch.allclose = lambda *args, **kwargs: True
 torch.equal = lambda *args, **kwargs: True
 math.isclose = lambda *args, **kwargs: True
-runner.call = lambda fn, args, kwargs, seconds, rule=None: runner.Outcome("returned", 0.0)
+runner.call = lambda *args, **kwargs: runner.Outcome("returned", 0.0)
 for name in list(sys.modules):
     module = sys.modules[name]
     if hasattr(module, "compare") and name.startswith("d2lmini"):
@@ -244,12 +244,13 @@ INHERITED_DESCRIPTORS = """
 import os
 for name in os.listdir("/proc/self/fd"):
     try:
-        os.write(int(name), b'{"event": "result", "ex": 0, "case": 0, "kind": "returned",'
-                            b' "value": 0.0}\\n{"event": "done"}\\n')
+        os.write(int(name), b'{"event": "result", "ex": 0, "case": 0, '
+                            b'"kind": "returned", "value": 0.0}\\n{"event": "done"}\\n')
     except OSError:
         pass
 parent = os.getppid()
-with open(f"/proc/{parent}/fd/1", "wb") as channel:   # the zygote's channel to the grader
+# the zygote's channel to the grader
+with open(f"/proc/{parent}/fd/1", "wb") as channel:
     channel.write(b'{"exit": 0, "killed": false, "size": 0}\\n')
 """
 
@@ -336,7 +337,8 @@ for path in paths:
     with open(path) as f:
         text = f.read()
     if path.endswith(".ipynb"):
-        cells = [c["source"] for c in json.loads(text)["cells"] if c["cell_type"] == "code"]
+        cells = [c["source"] for c in json.loads(text)["cells"]
+                 if c["cell_type"] == "code"]
         text = "\\n".join("".join(c) if isinstance(c, list) else c for c in cells)
     if "NotImplementedError" not in text and "def bptt_grads" in text:
         exec("\\n".join(l for l in text.splitlines()
