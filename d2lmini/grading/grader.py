@@ -41,7 +41,8 @@ GRACE_SECONDS = 30       # past the timeout, a zygote that says nothing is repla
 
 def chapter_of(nb, path):
     """The chapter from the ``d2lmini.chapter`` metadata, else from the file name."""
-    meta = nb.get("metadata", {}).get("d2lmini", {}) if isinstance(nb, dict) else {}
+    meta = nb.get("metadata") if isinstance(nb, dict) else None
+    meta = meta.get("d2lmini") if isinstance(meta, dict) else None
     chapter = meta.get("chapter") if isinstance(meta, dict) else None
     if isinstance(chapter, str) and chapter in NOTEBOOKS:
         return chapter
@@ -56,6 +57,13 @@ def cell_code(source):
 
 def read_notebook(path):
     """``(chapter, [code cell sources])`` or ``(None, fatal [key, fields])``."""
+    try:
+        return _read_notebook(path)
+    except Exception:  # noqa: BLE001 — a crafted file must not stop the run
+        return None, ["not_notebook", {}]
+
+
+def _read_notebook(path):
     size = os.path.getsize(path)
     if size == 0:
         return None, ["empty_file", {}]
@@ -305,6 +313,9 @@ def evaluate(ex, prepared, event, shortcut=None):
                 exact_dtype=ex.exact_dtype)
     except Mismatch as err:
         return mismatch_result(name, err)
+    except Exception as err:  # noqa: BLE001 — data that cannot even be compared
+        return CaseResult(name, False, "not_data",
+                          *msg("not_data", what=type(err).__name__))
     return CaseResult(name, True, "passed", *msg("passed"))
 
 
@@ -313,7 +324,7 @@ def _changed_input(before, after):
     if wire.same(before, after):
         return None
     if not (isinstance(after, tuple) and len(after) == 2
-            and isinstance(after[0], list)):
+            and isinstance(after[0], list) and isinstance(after[1], dict)):
         return "?"
     (args, kwargs), (now_args, now_kwargs) = before, after
     for i, (b, a) in enumerate(zip(args, now_args)):

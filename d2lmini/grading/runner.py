@@ -61,7 +61,7 @@ def _watchdog(seconds):
         with lock:
             if state["active"]:
                 state["fired"] = True
-                _thread.interrupt_main(signal.SIGINT)
+                _thread.interrupt_main()   # SIGINT: raises with the handler set below
     old_handler = _raise_on_sigint()
     timer = threading.Timer(seconds, fire)
     timer.daemon = True
