@@ -133,12 +133,18 @@ class Zygote:
         self.log.seek(0)
         return self.log.read().decode("utf-8", "replace").strip()[-300:]
 
-    def close(self):
+    def close(self, wait=0.0):
+        """End the zygote: it exits (and cleans up) at the end of its input; after
+        ``wait`` seconds, or at once, it is killed."""
         for stream in (self.proc.stdin, self.proc.stdout):
             try:
                 stream.close()
             except OSError:
                 pass
+        try:
+            self.proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            pass
         if self.proc.poll() is None:
             self.proc.kill()
         try:
@@ -248,7 +254,7 @@ def _run(work, plans, private, rows, argv, env, settings, jobs, timeout, bar):
                     zygotes.remove(z)
     finally:
         for z in zygotes:
-            z.close()
+            z.close(wait=5.0 if z.ready and z.job is None else 0.0)
 
 
 def _request(cells, plan):
