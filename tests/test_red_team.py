@@ -249,3 +249,23 @@ def test_a_bad_case_file_is_refused_before_grading(tmp_path, capsys):
                  "--cases", str(path)]) == 2
     assert "reference implementation fails" in capsys.readouterr().err
     assert not (tmp_path / "gb.csv").exists()
+
+
+def test_the_sandbox_hides_oracles_checkout_and_case_file(tmp_path):
+    """What a submission's process sees of the files, checked with a shell in the
+    sandbox itself (no Python start: cheap)."""
+    if not sandbox.zygote_command()[2]:
+        pytest.skip("bubblewrap does not work here")
+    secret = tmp_path / "cases.json"
+    secret.write_text('{"secret": 1}', encoding="utf-8")
+    grading = ROOT / "d2lmini" / "grading"
+    script = (f"wc -c < {grading}/exercises.py; wc -c < {grading}/hidden.py; "
+              f"ls {ROOT}/exercises {ROOT}/tests {secret} 2>/dev/null | wc -l; "
+              f"ls {grading}/wire.py; touch /usr/x 2>/dev/null || echo read-only; "
+              "cat /proc/net/dev 2>/dev/null | grep -c ':' ")
+    out = subprocess.run(sandbox.bwrap_argv(masked=[secret]) + ["/bin/sh", "-c", script],
+                         capture_output=True, text=True, timeout=60)
+    lines = out.stdout.split()
+    assert lines[:3] == ["0", "0", "0"], out.stdout + out.stderr    # empty, not there
+    assert lines[3].endswith("wire.py") and lines[4] == "read-only", out.stdout
+    assert lines[5] == "1", out.stdout                             # loopback only
