@@ -263,8 +263,8 @@ def test_the_sandbox_hides_oracles_checkout_and_case_file(tmp_path):
               f"ls {ROOT}/exercises {ROOT}/tests {secret} 2>/dev/null | wc -l; "
               f"ls {grading}/wire.py; touch /usr/x 2>/dev/null || echo read-only; "
               "cat /proc/net/dev 2>/dev/null | grep -c ':' ")
-    out = subprocess.run(sandbox.bwrap_argv(masked=[secret]) + ["/bin/sh", "-c", script],
-                         capture_output=True, text=True, timeout=60)
+    argv = sandbox.bwrap_argv(masked=[secret]) + ["/bin/sh", "-c", script]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     lines = out.stdout.split()
     assert lines[:3] == ["0", "0", "0"], out.stdout + out.stderr    # empty, not there
     assert lines[3].endswith("wire.py") and lines[4] == "read-only", out.stdout
