@@ -24,11 +24,11 @@ from . import static_frames
 
 NOTE = (
     '<p class="d2lmini-controls-note">'
-    '<span class="lang-ko">위 그림은 기본값으로 그린 것입니다. 노트북을 실행하면(Colab/Binder) '
-    '슬라이더를 움직여 아래에 다시 그려 볼 수 있습니다.</span>'
+    '<span class="lang-ko">위 그림은 기본값으로 그린 것입니다. 아래 컨트롤을 움직이면 '
+    '고른 값으로 다시 그립니다.</span>'
     '<span class="lang-sep"> · </span>'
-    '<span class="lang-en">The figure above shows the default setting. Launch the notebook '
-    '(Colab/Binder) to move the sliders and redraw it below.</span></p>'
+    '<span class="lang-en">The figure above shows the default setting. Move the controls '
+    'below to redraw it with the values you choose.</span></p>'
 )
 
 NOTE_TEXT = (
