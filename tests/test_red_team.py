@@ -70,7 +70,7 @@ WITHOUT_SANDBOX = ["source_by_open.ipynb", "source_by_ctypes.ipynb",
 def grade(folder, out, cases, *extra):
     result = subprocess.run(
         [sys.executable, "-m", "d2lmini.grading", "grade", str(folder),
-         "--out", str(out), "--cases", str(cases), "--jobs", "2", "--timeout", "6",
+         "--out", str(out), "--cases", str(cases), "--jobs", "2", "--timeout", "9",
          "--no-progress", *extra],
         capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert result.returncode == 0, result.stderr
