@@ -11,7 +11,16 @@ ifneq ($(wildcard ../shared/data/timemachine.txt),)
 export D2LMINI_DATA ?= $(abspath ../shared/data)
 endif
 
-.PHONY: env book serve test notebooks bench clean
+.PHONY: env book serve test test-cpu-paths notebooks bench clean
+
+# The whole test run may take at most this long (then it is stopped, and fails), so that
+# `make test` ends even when something hangs outside pytest's own per-test limits.
+TEST_LIMIT ?= 40m
+# CPU code paths under which `make test-cpu-paths` re-runs the chapters (nbval) and the
+# tests of their claims: another vectorization of ATen's kernels, another MKL code path,
+# MKL's reproducible mode, one thread. Stored outputs must hold under every one.
+CPU_PATHS ?= ATEN_CPU_CAPABILITY=default ATEN_CPU_CAPABILITY=avx2 \
+             MKL_ENABLE_INSTRUCTIONS=SSE4_2 MKL_CBWR=COMPATIBLE OMP_NUM_THREADS=1
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -38,7 +47,12 @@ notebooks: env
 # tests/test_browser.py builds the book itself (incrementally; jupyter-cache keeps executions)
 test: env
 	bash tools/install_browser.sh
-	$(BIN)/python -m pytest
+	timeout --kill-after=60 $(TEST_LIMIT) $(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# nbval of every chapter and the tests of the chapters' claims, once per CPU path (a few
+# minutes each on the 2-core machine); fails if any path fails
+test-cpu-paths: env
+	bash tools/test_cpu_paths.sh $(CPU_PATHS)
 
 bench: env
 	$(BIN)/python benchmarks/bench_rnn_lm.py
