@@ -11,7 +11,7 @@ ifneq ($(wildcard ../shared/data/timemachine.txt),)
 export D2LMINI_DATA ?= $(abspath ../shared/data)
 endif
 
-.PHONY: env book serve test test-cpu-paths notebooks bench clean
+.PHONY: env book serve test unit test-cpu-paths notebooks bench clean
 
 # The whole test run may take at most this long (then it is stopped, and fails), so that
 # `make test` ends even when something hangs outside pytest's own per-test limits.
@@ -48,6 +48,12 @@ notebooks: env
 test: env
 	bash tools/install_browser.sh
 	timeout --kill-after=60 $(TEST_LIMIT) $(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# the package's own tests: no notebook, no chapter, no book build, no browser
+unit: env
+	timeout --kill-after=60 $(TEST_LIMIT) $(BIN)/python -m pytest -n 2 --dist loadgroup tests \
+	  --ignore=tests/test_browser.py --ignore=tests/test_static_controls.py \
+	  --ignore-glob='tests/test_controls_9_*.py'
 
 # nbval of every chapter and the tests of the chapters' claims, once per CPU path (a few
 # minutes each on the 2-core machine); fails if any path fails

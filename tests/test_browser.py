@@ -33,12 +33,13 @@ import urllib.parse
 
 import pytest
 import yaml
+from browser_path import find_chromium
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "test-artifacts"
 VENDOR = ROOT / "tools" / "browser" / "node_modules"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = find_chromium()
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -161,8 +162,9 @@ def server(book):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: run `bash tools/install_browser.sh`")
+    if CHROMIUM is None:
+        pytest.fail("no chromium found: run `bash tools/install_browser.sh` (or set "
+                    "D2LMINI_CHROMIUM to a chromium or chrome)")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
