@@ -5,6 +5,7 @@
 
     python -m d2lmini.grading list --json
     python -m d2lmini.grading grade SUBMISSIONS_DIR --out gradebook.csv --jobs 2
+    python -m d2lmini.grading grade SUBMISSIONS_DIR --cases PRIVATE_CASES.json
     python -m d2lmini.grading solutions OUTDIR
 
 Importing this package does not import the reference implementations

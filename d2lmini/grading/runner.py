@@ -1,6 +1,7 @@
-"""Run one exercise's cases against a learner's function: time limits, input-mutation
-checks, one-line errors, scores. Shared by ``check`` (in the learner's kernel) and the
-grader (in a child process per submission)."""
+"""Run a learner's function on cases: time limits, forbidden shortcuts, input-mutation
+checks, one-line errors, scores. ``check`` runs whole cases here, in the learner's
+kernel; the grader's submission process uses only ``call`` (it never compares), and the
+grading parent scores with ``CaseResult``/``ExerciseResult``."""
 import contextlib
 import dataclasses
 import signal
