@@ -1,6 +1,6 @@
 # rnn-course: two commands do all the set-up on a fresh machine.
 #   make book   — install the pinned environment, build the HTML book into _build/html
-#   make test   — install the pinned environment (+ chromium) and run every test
+#   make test   — install the pinned environment (+ chromium, bubblewrap) and run every test
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
@@ -47,10 +47,12 @@ notebooks: env
 # tests/test_browser.py builds the book itself (incrementally; jupyter-cache keeps executions)
 test: env
 	bash tools/install_browser.sh
+	sh tools/install_sandbox.sh
 	timeout --kill-after=60 $(TEST_LIMIT) $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # the package's own tests: no notebook, no chapter, no book build, no browser
 unit: env
+	sh tools/install_sandbox.sh
 	timeout --kill-after=60 $(TEST_LIMIT) $(BIN)/python -m pytest -n 2 --dist loadgroup tests \
 	  --ignore=tests/test_browser.py --ignore=tests/test_static_controls.py \
 	  --ignore-glob='tests/test_controls_9_*.py'
