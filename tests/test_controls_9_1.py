@@ -65,4 +65,5 @@ def test_controls_draws_once_then_once_per_change():
 
 def test_note_is_bilingual():
     assert '<span class="lang-ko">' in NOTE and '<span class="lang-en">' in NOTE
-    assert "Colab/Binder" in NOTE
+    # the note is shown in a running notebook: it points at the controls below the figure
+    assert "아래 컨트롤" in NOTE and "controls below" in NOTE

@@ -64,3 +64,17 @@ def test_zipf_control_alpha_shrinks_with_n(ns):
         assert fits[n]["alpha"] == pytest.approx(
             d2lmini.zipf_fit(freqs, max_rank=ns["FIT_RANKS"])[0])
         assert fits[n]["alpha"] == pytest.approx(ns["ALPHAS"][n])
+
+
+def test_the_prose_quotes_the_computed_bigram_structure(ns):
+    """9.2.5 says the corpus has some 30,000 tokens ("3만여 개") and that `of the` and
+    `in the` occur several times as often as under independence."""
+    words = ns["words"]
+    assert 30_000 <= len(words) < 40_000
+    counts = collections.Counter(words)
+    pairs = collections.Counter(zip(words, words[1:]))
+    n = len(words)
+    for a, b in [("of", "the"), ("in", "the")]:
+        expected = (n - 1) * counts[a] * counts[b] / n ** 2
+        assert pairs[a, b] / expected == pytest.approx(ns["LIFT"][a, b])
+        assert pairs[a, b] / expected > 3
