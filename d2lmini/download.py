@@ -1,4 +1,5 @@
 """Fetch *The Time Machine* once, verify it, and cache it."""
+
 import hashlib
 import http.client
 import os
@@ -13,9 +14,9 @@ URL = "https://d2l-data.s3-accelerate.amazonaws.com/timemachine.txt"
 SHA1 = "090b5e7e70c295757f55df93cb0a180b9691891a"
 FILENAME = "timemachine.txt"
 ENV_VAR = "D2LMINI_DATA"
-TIMEOUT = 30        # seconds without a byte before a read gives up
-DEADLINE = 300      # seconds for the whole download
-STALE = 3600        # a .part file older than this was left by a killed process
+TIMEOUT = 30  # seconds without a byte before a read gives up
+DEADLINE = 300  # seconds for the whole download
+STALE = 3600  # a .part file older than this was left by a killed process
 
 
 def sha1_of(path):
@@ -30,7 +31,8 @@ def cache_dir():
 
 
 def fallback_path():
-    """Where a download goes when the cache cannot be written (a per-user temp folder)."""
+    """Where a download goes when the cache cannot be
+    written (a per-user temp folder)."""
     user = os.getuid() if hasattr(os, "getuid") else "user"
     return pathlib.Path(tempfile.gettempdir()) / f"d2lmini-{user}" / FILENAME
 
@@ -38,8 +40,9 @@ def fallback_path():
 def fetch(url, timeout=None, deadline=None):
     """Download ``url`` and return its bytes (kept separate so tests can fake it).
 
-    ``timeout`` bounds each read, ``deadline`` the whole download (a server that trickles
-    bytes cannot hang it); a cut connection or a short body raises ``ConnectionError``.
+    ``timeout`` bounds each read, ``deadline`` the whole download
+    (a server that trickles bytes cannot hang it); a cut
+    connection or a short body raises ``ConnectionError``.
     """
     timeout = TIMEOUT if timeout is None else timeout
     deadline = DEADLINE if deadline is None else deadline
@@ -58,8 +61,9 @@ def fetch(url, timeout=None, deadline=None):
                 raise http.client.IncompleteRead(data, int(size) - len(data))
             return data
     except http.client.HTTPException as err:  # IncompleteRead and other protocol faults
-        raise ConnectionError(f"the connection broke off ({type(err).__name__}: {err})") \
-            from err
+        raise ConnectionError(
+            f"the connection broke off ({type(err).__name__}: {err})"
+        ) from err
 
 
 def _clean_stale_parts(folder, now=None):
@@ -87,7 +91,8 @@ def _write_atomically(path, data):
 
 
 def _save(path, data):
-    """Write ``data`` to the cache; if that fails, to a temporary folder, with a warning."""
+    """Write ``data`` to the cache; if that fails, to
+    a temporary folder, with a warning."""
     try:
         _write_atomically(path, data)
         return path
@@ -97,56 +102,80 @@ def _save(path, data):
     try:
         _write_atomically(fallback, data)
     except OSError:
-        fail(f"Downloaded {FILENAME}, but could not save it in {path.parent} ({first}). "
-             f"Set {ENV_VAR} (or XDG_CACHE_HOME) to a folder you can write to, or save the "
-             f"file there yourself and set {ENV_VAR} to that folder.",
-             f"{FILENAME} 파일을 내려받았지만 {path.parent}에 저장하지 못했습니다({first}). "
-             f"쓰기 권한이 있는 폴더를 {ENV_VAR}(또는 XDG_CACHE_HOME)로 지정하거나, 파일을 "
-             f"직접 저장한 뒤 그 폴더를 {ENV_VAR}로 지정하세요.", PermissionError)
-    warn(f"Could not save {FILENAME} in the cache {path.parent} ({first}); saved it to "
-         f"{fallback} instead. Set {ENV_VAR}={fallback.parent} to reuse it.",
-         f"캐시 {path.parent}에 {FILENAME}을(를) 저장하지 못해({first}) 대신 {fallback}에 "
-         f"저장했습니다. 다시 쓰려면 {ENV_VAR}={fallback.parent}로 지정하세요.", stacklevel=4)
+        fail(
+            f"Downloaded {FILENAME}, but could not save it in {path.parent} "
+            f"({first}). Set {ENV_VAR} (or XDG_CACHE_HOME) to a folder you can write "
+            f"to, or save the file there yourself and set {ENV_VAR} to that folder.",
+            f"{FILENAME} 파일을 내려받았지만 {path.parent}에 "
+            f"저장하지 못했습니다({first}). 쓰기 권한이 있는 폴더를 "
+            f"{ENV_VAR}(또는 XDG_CACHE_HOME)로 지정하거나, 파일을 "
+            f"직접 저장한 뒤 그 폴더를 {ENV_VAR}로 지정하세요.",
+            PermissionError,
+        )
+    warn(
+        f"Could not save {FILENAME} in the cache {path.parent} ({first}); saved it to "
+        f"{fallback} instead. Set {ENV_VAR}={fallback.parent} to reuse it.",
+        f"캐시 {path.parent}에 {FILENAME}을(를) 저장하지 "
+        f"못해({first}) 대신 {fallback}에 저장했습니다. 다시 "
+        f"쓰려면 {ENV_VAR}={fallback.parent}로 지정하세요.",
+        stacklevel=4,
+    )
     return fallback
 
 
 def _local_copy(root, where):
     """The verified file inside a directory the user pointed at, or a clear error."""
     if not isinstance(root, (str, os.PathLike)):
-        fail(f"{where} must be a folder path (a string), got {type(root).__name__}.",
-             f"{where}은(는) 폴더 경로(문자열)여야 합니다. 받은 형식: {type(root).__name__}",
-             TypeError)
+        fail(
+            f"{where} must be a folder path (a string), got {type(root).__name__}.",
+            f"{where}은(는) 폴더 경로(문자열)여야 "
+            f"합니다. 받은 형식: {type(root).__name__}",
+            TypeError,
+        )
     folder = pathlib.Path(root).expanduser()
     path = folder / FILENAME
     if folder.is_file():
-        fail(f"{where} must be the folder that holds {FILENAME}, but {folder} is a file"
-             f"{': use its folder ' + str(folder.parent) if folder.name == FILENAME else ''}.",
-             f"{where}은(는) {FILENAME}이(가) 든 폴더여야 하는데 {folder}은(는) 파일입니다"
-             f"{' (그 폴더 ' + str(folder.parent) + '를 주세요)' if folder.name == FILENAME else ''}.")
+        is_the_file = folder.name == FILENAME
+        hint_en = f": use its folder {folder.parent}" if is_the_file else ""
+        hint_ko = f" (그 폴더 {folder.parent}를 주세요)" if is_the_file else ""
+        fail(
+            f"{where} must be the folder that holds "
+            f"{FILENAME}, but {folder} is a file{hint_en}.",
+            f"{where}은(는) {FILENAME}이(가) 든 폴더여야 "
+            f"하는데 {folder}은(는) 파일입니다{hint_ko}.",
+        )
     if path.is_dir():
-        fail(f"{path} is a folder, not the text file: remove or rename it and put the file "
-             f"{FILENAME} (from {URL}) there.",
-             f"{path}은(는) 텍스트 파일이 아니라 폴더입니다. 지우거나 이름을 바꾸고 {URL}에서 "
-             f"받은 {FILENAME} 파일을 두세요.", IsADirectoryError)
+        fail(
+            f"{path} is a folder, not the text file: remove or rename "
+            f"it and put the file {FILENAME} (from {URL}) there.",
+            f"{path}은(는) 텍스트 파일이 아니라 폴더입니다. 지우거나 "
+            f"이름을 바꾸고 {URL}에서 받은 {FILENAME} 파일을 두세요.",
+            IsADirectoryError,
+        )
     if not path.is_file():
-        fail(f"{where} points at {root}, but {path} does not exist. Put {FILENAME} there "
-             f"(download it from {URL}) or unset it to download into the cache.",
-             f"{where}이(가) {root}를 가리키지만 {path} 파일이 없습니다. {URL}에서 받은 "
-             f"{FILENAME} 파일을 그곳에 두거나, 설정을 지워 캐시로 내려받게 하세요.", FileNotFoundError)
+        fail(
+            f"{where} points at {root}, but {path} does not exist. Put {FILENAME} "
+            f"there (download it from {URL}) or unset it to download into the cache.",
+            f"{where}이(가) {root}를 가리키지만 {path} 파일이 없습니다. {URL}에서 받은 "
+            f"{FILENAME} 파일을 그곳에 두거나, 설정을 지워 캐시로 내려받게 하세요.",
+            FileNotFoundError,
+        )
     if sha1_of(path) != SHA1:
-        fail(f"{path} is not the expected file (its SHA-1 is not {SHA1}). Replace it with a "
-             f"fresh copy from {URL}.",
-             f"{path}가 기대한 파일이 아닙니다(SHA-1이 {SHA1}과 다름). {URL}에서 새로 받아 "
-             f"바꿔 주세요.")
+        fail(
+            f"{path} is not the expected file (its SHA-1 is not "
+            f"{SHA1}). Replace it with a fresh copy from {URL}.",
+            f"{path}가 기대한 파일이 아닙니다(SHA-1이 "
+            f"{SHA1}과 다름). {URL}에서 새로 받아 바꿔 주세요.",
+        )
     return path
 
 
 def timemachine_path(root=None):
     """Path to a verified ``timemachine.txt``.
 
-    Looks in ``root`` if given, else in the directory named by ``$D2LMINI_DATA``, else in
-    the cache; a missing or corrupt cached copy is (re-)downloaded, checked against its
-    SHA-1 and written atomically.
+    Looks in ``root`` if given, else in the directory named by
+    ``$D2LMINI_DATA``, else in the cache; a missing or corrupt cached copy is
+    (re-)downloaded, checked against its SHA-1 and written atomically.
     """
     if root is not None:
         return _local_copy(root, "root=")
@@ -157,24 +186,34 @@ def timemachine_path(root=None):
         if known.is_file() and sha1_of(known) == SHA1:
             return known
     if path.is_dir():
-        fail(f"{path} is a folder, not the cached text file: remove it (or set {ENV_VAR}).",
-             f"{path}은(는) 캐시 파일이 아니라 폴더입니다. 지우거나 {ENV_VAR}를 지정하세요.",
-             IsADirectoryError)
+        fail(
+            f"{path} is a folder, not the cached text "
+            f"file: remove it (or set {ENV_VAR}).",
+            f"{path}은(는) 캐시 파일이 아니라 폴더입니다. "
+            f"지우거나 {ENV_VAR}를 지정하세요.",
+            IsADirectoryError,
+        )
     try:
         data = fetch(URL)
     except OSError as err:
-        fail(f"Could not download {FILENAME} from {URL} ({err}). Connect to the internet and "
-             f"retry, or download the file by other means and set {ENV_VAR} to the directory "
-             f"that holds it (or pass root=...).",
-             f"{URL}에서 {FILENAME} 파일을 내려받지 못했습니다({err}). 인터넷에 연결한 뒤 다시 "
-             f"시도하거나, 파일을 직접 받아 그 폴더를 환경 변수 {ENV_VAR}(또는 root=...)로 "
-             f"지정하세요.", ConnectionError)
+        fail(
+            f"Could not download {FILENAME} from {URL} ({err}). Connect to "
+            "the internet and retry, or download the file by other means and "
+            f"set {ENV_VAR} to the directory that holds it (or pass root=...).",
+            f"{URL}에서 {FILENAME} 파일을 내려받지 못했습니다({err}). "
+            "인터넷에 연결한 뒤 다시 시도하거나, 파일을 직접 받아 그 "
+            f"폴더를 환경 변수 {ENV_VAR}(또는 root=...)로 지정하세요.",
+            ConnectionError,
+        )
     digest = hashlib.sha1(data).hexdigest()
     if digest != SHA1:
-        fail(f"The download from {URL} has SHA-1 {digest}, expected {SHA1}; nothing was "
-             f"saved. Retry later or set {ENV_VAR} to a directory with a good copy.",
-             f"{URL}에서 받은 파일의 SHA-1이 {digest}로, 기대값 {SHA1}과 다릅니다. 저장하지 "
-             f"않았습니다. 나중에 다시 시도하거나 {ENV_VAR}로 올바른 사본을 지정하세요.")
+        fail(
+            f"The download from {URL} has SHA-1 {digest}, expected {SHA1}; nothing was "
+            f"saved. Retry later or set {ENV_VAR} to a directory with a good copy.",
+            f"{URL}에서 받은 파일의 SHA-1이 {digest}로, 기대값 "
+            f"{SHA1}과 다릅니다. 저장하지 않았습니다. 나중에 다시 "
+            f"시도하거나 {ENV_VAR}로 올바른 사본을 지정하세요.",
+        )
     return _save(path, data)
 
 

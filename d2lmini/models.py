@@ -1,11 +1,20 @@
 """The models of chapter 9: a linear autoregressive model and RNN language models."""
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from . import _model_checks as check
-from ._checks import (fail, integer, non_negative, positive, positive_int, string, tensor,
-                      warn)
+from ._checks import (
+    fail,
+    integer,
+    non_negative,
+    positive,
+    positive_int,
+    string,
+    tensor,
+    warn,
+)
 from .bptt import tanh_recurrence
 
 
@@ -20,14 +29,16 @@ class Module(nn.Module):
         self.lr = positive("lr", lr)
 
     def batch_loss(self, batch):
-        """``(mean loss, number of scored items)`` for one minibatch ``(inputs…, target)``."""
+        """``(mean loss, number of scored items)`` for
+        one minibatch ``(inputs…, target)``."""
         _check_batch(batch)
         *inputs, target = batch
         return self.loss(self(*inputs), target), target.numel()
 
 
 class LinearRegression(Module):
-    """``y = x w + b`` trained with the squared error (the input size is found on first use)."""
+    """``y = x w + b`` trained with the squared error
+    (the input size is found on first use)."""
 
     def __init__(self, lr=0.01, num_inputs=None):
         super().__init__(lr)
@@ -38,20 +49,24 @@ class LinearRegression(Module):
         tensor("X", X, ndim=2, kind="float", shape="(batch, num_inputs)")
         want = getattr(self.net, "in_features", 0)
         if want and X.shape[1] != want:
-            fail(f"X has {X.shape[1]} features per example but the model was built for "
-                 f"{want} (e.g. trained with tau={want}).",
-                 f"X의 예제당 특성은 {X.shape[1]}개인데 모델은 {want}개로 만들어졌습니다"
-                 f"(예: tau={want}로 훈련함).")
+            fail(
+                f"X has {X.shape[1]} features per example but the model was built for "
+                f"{want} (e.g. trained with tau={want}).",
+                f"X의 예제당 특성은 {X.shape[1]}개인데 모델은 {want}개로 만들어졌습니다"
+                f"(예: tau={want}로 훈련함).",
+            )
         return self.net(X)
 
     def loss(self, y_hat, y):
         if getattr(y, "shape", None) != y_hat.shape:
-            fail(f"the target must have the prediction's shape {tuple(y_hat.shape)}, got "
-                 f"{tuple(getattr(y, 'shape', ()))} (a (batch,) target would be broadcast: "
-                 f"use y.reshape(-1, 1)).",
-                 f"타깃의 모양은 예측과 같은 {tuple(y_hat.shape)}이어야 합니다. 받은 모양: "
-                 f"{tuple(getattr(y, 'shape', ()))} ((batch,) 모양이면 브로드캐스팅되니 "
-                 f"y.reshape(-1, 1)을 쓰세요).")
+            fail(
+                "the target must have the prediction's shape "
+                f"{tuple(y_hat.shape)}, got {tuple(getattr(y, 'shape', ()))} (a "
+                "(batch,) target would be broadcast: use y.reshape(-1, 1)).",
+                f"타깃의 모양은 예측과 같은 {tuple(y_hat.shape)}이어야 합니다. "
+                f"받은 모양: {tuple(getattr(y, 'shape', ()))} ((batch,) "
+                "모양이면 브로드캐스팅되니 y.reshape(-1, 1)을 쓰세요).",
+            )
         return F.mse_loss(y_hat, y)
 
 
@@ -66,16 +81,21 @@ class RNNScratch(nn.Module):
         self.num_inputs = positive_int("num_inputs", num_inputs)
         self.num_hiddens = positive_int("num_hiddens", num_hiddens)
         self.sigma = non_negative("sigma", sigma)
-        self.W_xh = nn.Parameter(torch.randn(self.num_inputs, self.num_hiddens) * self.sigma)
-        self.W_hh = nn.Parameter(torch.randn(self.num_hiddens, self.num_hiddens) * self.sigma)
+        self.W_xh = nn.Parameter(
+            torch.randn(self.num_inputs, self.num_hiddens) * self.sigma
+        )
+        self.W_hh = nn.Parameter(
+            torch.randn(self.num_hiddens, self.num_hiddens) * self.sigma
+        )
         self.b_h = nn.Parameter(torch.zeros(self.num_hiddens))
 
     def forward(self, inputs, state=None):
         """``inputs``: ``(num_steps, batch, num_inputs)`` → ``(outputs, state)`` where
         ``outputs`` is ``(num_steps, batch, num_hiddens)`` and ``state`` the last ``H``.
 
-        Integer ``inputs`` of shape ``(num_steps, batch)`` are token indices standing for
-        one-hot vectors: ``one_hot(i) @ W_xh`` is row ``i`` of ``W_xh``, so we look it up.
+        Integer ``inputs`` of shape ``(num_steps, batch)`` are
+        token indices standing for one-hot vectors: ``one_hot(i)
+        @ W_xh`` is row ``i`` of ``W_xh``, so we look it up.
         """
         inputs = check.rnn_inputs(self, inputs, state, self.W_xh, reads_ids=True)
         if inputs.dtype in (torch.int32, torch.int64):
@@ -115,31 +135,41 @@ class RNNLMScratch(Module):
         super().__init__(lr)
         self.vocab_size = positive_int("vocab_size", vocab_size)
         if not isinstance(rnn, nn.Module) or not hasattr(rnn, "num_hiddens"):
-            fail(f"rnn must be an RNN layer such as RNNScratch(...) or RNN(...), got "
-                 f"{type(rnn).__name__}.",
-                 f"rnn은 RNNScratch(...)나 RNN(...) 같은 RNN 층이어야 합니다. 받은 형식: "
-                 f"{type(rnn).__name__}", TypeError)
+            fail(
+                f"rnn must be an RNN layer such as RNNScratch(...) or RNN(...), got "
+                f"{type(rnn).__name__}.",
+                "rnn은 RNNScratch(...)나 RNN(...) 같은 RNN "
+                f"층이어야 합니다. 받은 형식: {type(rnn).__name__}",
+                TypeError,
+            )
         if getattr(rnn, "num_inputs", vocab_size) != vocab_size:
-            fail(f"the rnn reads {rnn.num_inputs} inputs but vocab_size is {vocab_size}: "
-                 f"one-hot inputs need num_inputs == vocab_size.",
-                 f"rnn의 입력 크기는 {rnn.num_inputs}인데 vocab_size는 {vocab_size}입니다. "
-                 f"원-핫 입력에는 num_inputs == vocab_size가 필요합니다.")
+            fail(
+                f"the rnn reads {rnn.num_inputs} inputs but vocab_size is "
+                f"{vocab_size}: one-hot inputs need num_inputs == vocab_size.",
+                f"rnn의 입력 크기는 {rnn.num_inputs}인데 "
+                f"vocab_size는 {vocab_size}입니다. 원-핫 "
+                "입력에는 num_inputs == vocab_size가 필요합니다.",
+            )
         self.rnn = rnn
         self.init_output_layer()
 
     def init_output_layer(self):
         sigma = getattr(self.rnn, "sigma", 0.01)
-        self.W_hq = nn.Parameter(torch.randn(self.rnn.num_hiddens, self.vocab_size) * sigma)
+        self.W_hq = nn.Parameter(
+            torch.randn(self.rnn.num_hiddens, self.vocab_size) * sigma
+        )
         self.b_q = nn.Parameter(torch.zeros(self.vocab_size))
 
     def output_layer(self, rnn_outputs):
         return rnn_outputs @ self.W_hq + self.b_q
 
     def one_hot(self, X):
-        """``(batch, num_steps)`` token indices → ``(num_steps, batch, vocab_size)`` one-hots.
+        """``(batch, num_steps)`` token indices →
+        ``(num_steps, batch, vocab_size)`` one-hots.
 
-        The one-hot vector of token ``i`` is row ``i`` of the identity matrix, so we pick rows
-        (the same result as ``F.one_hot(X.T, vocab_size).float()``, built in one pass).
+        The one-hot vector of token ``i`` is row ``i`` of the
+        identity matrix, so we pick rows (the same result as
+        ``F.one_hot(X.T, vocab_size).float()``, built in one pass).
         """
         return self._one_hot(self._ids(X))
 
@@ -154,40 +184,53 @@ class RNNLMScratch(Module):
     def time_major_logits(self, X, state=None):
         """Logits ``(num_steps, batch, vocab_size)`` and the final hidden state."""
         X = self._ids(X)
-        # an RNN that reads token indices gets them as they are: no one-hot tensor to build
-        inputs = X.T if getattr(self.rnn, "reads_token_ids", False) else self._one_hot(X)
+        # an RNN that reads token indices gets them as
+        # they are: no one-hot tensor to build
+        inputs = (
+            X.T if getattr(self.rnn, "reads_token_ids", False) else self._one_hot(X)
+        )
         rnn_outputs, state = self.rnn(inputs, state)
         return self.output_layer(rnn_outputs), state
 
     def forward(self, X, state=None):
-        """``X``: ``(batch, num_steps)`` int → logits ``(batch, num_steps, vocab_size)``."""
+        """``X``: ``(batch, num_steps)`` int → logits
+        ``(batch, num_steps, vocab_size)``."""
         return self.time_major_logits(X, state)[0].transpose(0, 1)
 
     def loss(self, Y_hat, Y):
-        """Token-mean cross-entropy of logits ``(batch, num_steps, V)`` against ``Y``."""
+        """Token-mean cross-entropy of logits
+        ``(batch, num_steps, V)`` against ``Y``."""
         tensor("Y_hat", Y_hat, kind="float")
         tensor("Y", Y, kind="int")
         if Y_hat.shape[-1:] != (self.vocab_size,) or Y_hat.shape[:-1] != Y.shape:
-            fail(f"loss needs logits (batch, num_steps, {self.vocab_size}) and targets "
-                 f"(batch, num_steps); got {tuple(Y_hat.shape)} and {tuple(Y.shape)}.",
-                 f"loss에는 (batch, num_steps, {self.vocab_size}) 모양의 로짓과 (batch, "
-                 f"num_steps) 모양의 타깃이 필요합니다. 받은 모양: {tuple(Y_hat.shape)}, "
-                 f"{tuple(Y.shape)}")
+            fail(
+                f"loss needs logits (batch, num_steps, {self.vocab_size}) and targets "
+                f"(batch, num_steps); got {tuple(Y_hat.shape)} and {tuple(Y.shape)}.",
+                f"loss에는 (batch, num_steps, {self.vocab_size}) 모양의 "
+                "로짓과 (batch, num_steps) 모양의 타깃이 필요합니다. "
+                f"받은 모양: {tuple(Y_hat.shape)}, {tuple(Y.shape)}",
+            )
         return F.cross_entropy(Y_hat.reshape(-1, self.vocab_size), Y.reshape(-1))
 
     def batch_loss(self, batch):
         X, Y = _check_batch(batch, 2)
         if getattr(Y, "shape", None) != getattr(X, "shape", None):
-            fail(f"targets Y must have the shape of X {tuple(getattr(X, 'shape', ()))}, got "
-                 f"{tuple(getattr(Y, 'shape', ()))}.",
-                 f"타깃 Y의 모양은 X와 같은 {tuple(getattr(X, 'shape', ()))}이어야 합니다. "
-                 f"받은 모양: {tuple(getattr(Y, 'shape', ()))}")
+            fail(
+                f"targets Y must have the shape of X {tuple(getattr(X, 'shape', ()))}, "
+                f"got {tuple(getattr(Y, 'shape', ()))}.",
+                f"타깃 Y의 모양은 X와 같은 {tuple(getattr(X, 'shape', ()))}이어야 "
+                f"합니다. 받은 모양: {tuple(getattr(Y, 'shape', ()))}",
+            )
         Y = self._ids(Y, "Y").long()
         logits, _ = self.time_major_logits(X)  # stays time-major: no transpose copy
-        return F.cross_entropy(logits.reshape(-1, self.vocab_size), Y.T.reshape(-1)), Y.numel()
+        return F.cross_entropy(
+            logits.reshape(-1, self.vocab_size), Y.T.reshape(-1)
+        ), Y.numel()
 
     @torch.no_grad()
-    def predict(self, prefix, num_preds, vocab, device=None, temperature=0.0, seed=None):
+    def predict(
+        self, prefix, num_preds, vocab, device=None, temperature=0.0, seed=None
+    ):
         """Continue ``prefix`` by ``num_preds`` tokens.
 
         ``temperature=0`` picks the most likely token each step (greedy); a positive
@@ -202,23 +245,32 @@ class RNNLMScratch(Module):
         temperature = non_negative("temperature", temperature)
         seed = None if seed is None else integer("seed", seed, low=0, high=2**64 - 1)
         device = check.model_device(self, device)
-        gen = torch.Generator(device=device).manual_seed(seed) if seed is not None else None
+        gen = (
+            torch.Generator(device=device).manual_seed(seed)
+            if seed is not None
+            else None
+        )
         was_training = self.training
         self.eval()
         try:
-            logits, state = self.time_major_logits(torch.tensor([vocab[tokens]], device=device))
+            logits, state = self.time_major_logits(
+                torch.tensor([vocab[tokens]], device=device)
+            )
             generated = []
             for _ in range(num_preds):
                 last = logits[-1, 0]
                 scaled = last / temperature if temperature else last
                 if temperature == 0 or not bool(torch.isfinite(scaled).all()):
-                    nxt = int(last.argmax())  # greedy (also the limit of a tiny temperature)
+                    nxt = int(
+                        last.argmax()
+                    )  # greedy (also the limit of a tiny temperature)
                 else:
                     probs = torch.softmax(scaled, dim=-1)
                     nxt = int(torch.multinomial(probs, 1, generator=gen))
                 generated.append(nxt)
-                logits, state = self.time_major_logits(torch.tensor([[nxt]], device=device),
-                                                       state)
+                logits, state = self.time_major_logits(
+                    torch.tensor([[nxt]], device=device), state
+                )
         finally:
             self.train(was_training)
         words = vocab.to_tokens(generated)
@@ -230,9 +282,12 @@ class RNNLMScratch(Module):
         """Sampled continuation (see ``predict``); needs ``temperature > 0``."""
         non_negative("temperature", temperature)
         if temperature <= 0:
-            fail(f"sample needs temperature > 0, got {temperature}; use predict for greedy "
-                 f"decoding.", f"sample에는 temperature > 0이 필요합니다(받은 값: "
-                 f"{temperature}). 탐욕적 디코딩은 predict를 쓰세요.")
+            fail(
+                "sample needs temperature > 0, got "
+                f"{temperature}; use predict for greedy decoding.",
+                f"sample에는 temperature > 0이 필요합니다(받은 값: "
+                f"{temperature}). 탐욕적 디코딩은 predict를 쓰세요.",
+            )
         return self.predict(prefix, num_preds, vocab, device, temperature, seed)
 
 
@@ -250,24 +305,44 @@ def _prefix_tokens(prefix, vocab):
     string("prefix", prefix)
     tokens = list(prefix) if vocab.is_char_level else prefix.split()
     if not tokens:
-        fail("prefix is empty: give at least one token to start from, e.g. 'time traveller'.",
-             "prefix가 비어 있습니다. 시작할 토큰을 하나 이상 주세요(예: 'time traveller').")
+        fail(
+            "prefix is empty: give at least one token "
+            "to start from, e.g. 'time traveller'.",
+            "prefix가 비어 있습니다. 시작할 토큰을 "
+            "하나 이상 주세요(예: 'time traveller').",
+        )
     if not any(t in vocab for t in tokens):
-        warn(f"no token of the prefix {prefix!r} is in the vocabulary: the model starts from "
-             f"<unk> only (the text was preprocessed: lower-case letters and spaces).",
-             f"prefix {prefix!r}의 토큰이 하나도 어휘에 없어 모델이 <unk>만 보고 시작합니다"
-             f"(텍스트는 소문자와 공백만 남기는 전처리를 거쳤습니다).", stacklevel=4)
+        warn(
+            f"no token of the prefix {prefix!r} is in the vocabulary: "
+            "the model starts from <unk> only (the text was "
+            "preprocessed: lower-case letters and spaces).",
+            f"prefix {prefix!r}의 토큰이 하나도 어휘에 없어 모델이 <unk>만 보고 "
+            "시작합니다(텍스트는 소문자와 공백만 남기는 전처리를 거쳤습니다).",
+            stacklevel=4,
+        )
     return tokens
 
 
 def _check_batch(batch, size=None):
     """A minibatch must be a tuple or list of tensors (``size`` of them if given)."""
-    ok = isinstance(batch, (tuple, list)) and len(batch) >= 2 and (
-        size is None or len(batch) == size) and all(isinstance(b, torch.Tensor) for b in batch)
+    ok = (
+        isinstance(batch, (tuple, list))
+        and len(batch) >= 2
+        and (size is None or len(batch) == size)
+        and all(isinstance(b, torch.Tensor) for b in batch)
+    )
     if not ok:
-        want = f"{size} tensors (inputs, targets)" if size else "tensors (inputs…, targets)"
-        fail(f"a minibatch must be a tuple of {want}, got {type(batch).__name__}"
-             f"{f' of length {len(batch)}' if isinstance(batch, (tuple, list)) else ''}.",
-             f"미니배치는 텐서 튜플({want})이어야 합니다. 받은 형식: {type(batch).__name__}",
-             TypeError)
+        want = (
+            f"{size} tensors (inputs, targets)"
+            if size
+            else "tensors (inputs…, targets)"
+        )
+        length = f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else ""
+        fail(
+            f"a minibatch must be a tuple of {want}, "
+            f"got {type(batch).__name__}{length}.",
+            f"미니배치는 텐서 튜플({want})이어야 "
+            f"합니다. 받은 형식: {type(batch).__name__}",
+            TypeError,
+        )
     return batch

@@ -1,4 +1,6 @@
-"""Small matplotlib helpers in the spirit of d2l's ``plot``, and how notebooks show figures."""
+"""Small matplotlib helpers in the spirit of d2l's
+``plot``, and how notebooks show figures."""
+
 import matplotlib.pyplot as plt
 
 DEFAULT_FMTS = ("-", "m--", "g-.", "r:", "c-", "y--")
@@ -17,10 +19,23 @@ def _numpy(v):
     return v.detach().cpu().numpy() if hasattr(v, "detach") else v
 
 
-def plot(X, Y=None, xlabel=None, ylabel=None, legend=(), xlim=None, ylim=None,
-         xscale="linear", yscale="linear", fmts=DEFAULT_FMTS, figsize=(3.5, 2.5), axes=None,
-         title=None):
-    """Plot one or several series; ``Y=None`` plots ``X`` against its index. Returns the axes."""
+def plot(
+    X,
+    Y=None,
+    xlabel=None,
+    ylabel=None,
+    legend=(),
+    xlim=None,
+    ylim=None,
+    xscale="linear",
+    yscale="linear",
+    fmts=DEFAULT_FMTS,
+    figsize=(3.5, 2.5),
+    axes=None,
+    title=None,
+):
+    """Plot one or several series; ``Y=None`` plots
+    ``X`` against its index. Returns the axes."""
     if axes is None:
         _, axes = plt.subplots(figsize=figsize)
     Xs = _as_list(X)
@@ -51,19 +66,34 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=(), xlim=None, ylim=None,
 
 
 def plot_history(history, axes=None, title=None, figsize=(4.5, 3)):
-    """Training curves from ``Trainer.history``: perplexity for language models, else loss."""
-    if not isinstance(history, dict) or not {"epoch", "train_loss", "val_loss"} <= set(history):
+    """Training curves from ``Trainer.history``:
+    perplexity for language models, else loss."""
+    if not isinstance(history, dict) or not {"epoch", "train_loss", "val_loss"} <= set(
+        history
+    ):
         from ._checks import fail
-        fail("history must be Trainer.history after fit (a dict with epoch, train_loss and "
-             "val_loss lists).",
-             "history는 fit을 마친 Trainer.history(epoch, train_loss, val_loss 리스트를 담은 "
-             "딕셔너리)여야 합니다.", TypeError)
+
+        fail(
+            "history must be Trainer.history after fit (a "
+            "dict with epoch, train_loss and val_loss lists).",
+            "history는 fit을 마친 Trainer.history(epoch, train_loss, "
+            "val_loss 리스트를 담은 딕셔너리)여야 합니다.",
+            TypeError,
+        )
     kind = "ppl" if "val_ppl" in history else "loss"
     epochs = history["epoch"]
     series = [history[f"train_{kind}"], history[f"val_{kind}"]]
-    return plot(epochs, series, "epoch", "perplexity" if kind == "ppl" else "loss",
-                legend=("train", "validation"), axes=axes, title=title, figsize=figsize,
-                yscale="log" if kind == "loss" else "linear")
+    return plot(
+        epochs,
+        series,
+        "epoch",
+        "perplexity" if kind == "ppl" else "loss",
+        legend=("train", "validation"),
+        axes=axes,
+        title=title,
+        figsize=figsize,
+        yscale="log" if kind == "loss" else "linear",
+    )
 
 
 # How figures leave the process (notebook display, live plot, the static book's frames).
@@ -74,11 +104,13 @@ _FIGURE_FORMAT = {"format": "png", "kwargs": {"bbox_inches": "tight"}}
 def use_svg_display(dpi=200):
     """Show notebook figures as SVG: sharp at any zoom and on HiDPI screens.
 
-    Raster parts (heat maps) are embedded at ``dpi``. The SVG's ids are salted and its date
-    left out, so running a notebook twice writes the same figures. Outside IPython only the
-    format of :func:`figure_bytes` changes."""
+    Raster parts (heat maps) are embedded at ``dpi``. The SVG's ids are salted and
+    its date left out, so running a notebook twice writes the same figures.
+    Outside IPython only the format of :func:`figure_bytes` changes."""
     import matplotlib
+
     from ._checks import positive
+
     positive("dpi", dpi)
     matplotlib.rcParams["svg.hashsalt"] = "d2lmini"
     kwargs = {"bbox_inches": "tight", "dpi": dpi, "metadata": {"Date": None}}
@@ -97,14 +129,20 @@ def use_svg_display(dpi=200):
 
 
 def figure_bytes(fig):
-    """``(extension, data)``: ``fig`` as the notebook shows it (``"png"`` or ``"svg"``)."""
+    """``(extension, data)``: ``fig`` as the notebook
+    shows it (``"png"`` or ``"svg"``)."""
     from IPython.core.pylabtools import print_figure
     from matplotlib.figure import Figure
+
     if not isinstance(fig, Figure):
         from ._checks import fail
-        fail(f"fig must be a matplotlib Figure, got {type(fig).__name__}.",
-             f"fig은(는) matplotlib Figure여야 합니다. 받은 값의 형식: {type(fig).__name__}",
-             TypeError)
+
+        fail(
+            f"fig must be a matplotlib Figure, got {type(fig).__name__}.",
+            "fig은(는) matplotlib Figure여야 합니다. "
+            f"받은 값의 형식: {type(fig).__name__}",
+            TypeError,
+        )
     fmt = _FIGURE_FORMAT["format"]
     data = print_figure(fig, fmt, **_FIGURE_FORMAT["kwargs"])
     if data is None:  # an empty figure: the notebook shows nothing either

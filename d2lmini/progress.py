@@ -1,9 +1,11 @@
 """How a Trainer shows its progress: nothing, a tqdm bar, or a live plot in a notebook.
 
-In a notebook the live plot is one display whose picture is redrawn at most once per epoch
-and at most every ``min_interval`` seconds; its text stays constant, and at the end it holds
-the final curves and a timing-free title, so stored notebook outputs are deterministic.
+In a notebook the live plot is one display whose picture is redrawn
+at most once per epoch and at most every ``min_interval`` seconds;
+its text stays constant, and at the end it holds the final curves and
+a timing-free title, so stored notebook outputs are deterministic.
 """
+
 import base64
 import os
 import sys
@@ -43,7 +45,8 @@ class QuietProgress:
         pass
 
     def close(self, history, note=None):
-        """End the display; ``note`` (e.g. ``"stopped"``) marks a run that did not finish."""
+        """End the display; ``note`` (e.g. ``"stopped"``)
+        marks a run that did not finish."""
 
 
 class BarProgress(QuietProgress):
@@ -51,11 +54,14 @@ class BarProgress(QuietProgress):
 
     def __init__(self, max_epochs):
         self.max_epochs = max_epochs
-        self.bar = tqdm(total=max_epochs, unit="epoch", file=sys.stderr, dynamic_ncols=True)
+        self.bar = tqdm(
+            total=max_epochs, unit="epoch", file=sys.stderr, dynamic_ncols=True
+        )
 
     def epoch_end(self, history):
-        self.bar.set_postfix_str(summary(history, self.max_epochs).split(" · ", 1)[-1],
-                                 refresh=False)
+        self.bar.set_postfix_str(
+            summary(history, self.max_epochs).split(" · ", 1)[-1], refresh=False
+        )
         self.bar.update(1)
 
     def close(self, history, note=None):
@@ -65,28 +71,38 @@ class BarProgress(QuietProgress):
 
 
 class NotebookProgress(QuietProgress):
-    """A live plot of the curves in a notebook, with a tqdm-style progress line as its title."""
+    """A live plot of the curves in a notebook, with a
+    tqdm-style progress line as its title."""
 
     TEXT = "<d2lmini training curves>"
 
     def __init__(self, max_epochs, min_interval=1.0):
         from IPython.display import display
+
         self.max_epochs, self.min_interval = max_epochs, min_interval
         self.start = self.last_draw = time.perf_counter()
-        # Outside a notebook there is nowhere to show it: draw anyway (benchmarks), send nothing.
-        self.handle = (display({"text/plain": self.TEXT}, raw=True, display_id=True)
-                       if in_notebook() else None)
+        # Outside a notebook there is nowhere to show
+        # it: draw anyway (benchmarks), send nothing.
+        self.handle = (
+            display({"text/plain": self.TEXT}, raw=True, display_id=True)
+            if in_notebook()
+            else None
+        )
 
     def _draw(self, history, title):
         import matplotlib.pyplot as plt
 
         from .plotting import figure_bytes, plot_history
+
         fig, axes = plt.subplots(figsize=(4.5, 3))
         plot_history(history, axes=axes, title=title)
         fmt, data = figure_bytes(fig)  # as the notebook shows figures (SVG or PNG)
         plt.close(fig)
-        picture = ({"image/svg+xml": data.decode("utf-8")} if fmt == "svg" else
-                   {"image/png": base64.b64encode(data).decode("ascii")})
+        picture = (
+            {"image/svg+xml": data.decode("utf-8")}
+            if fmt == "svg"
+            else {"image/png": base64.b64encode(data).decode("ascii")}
+        )
         if self.handle is not None:
             self.handle.update({**picture, "text/plain": self.TEXT}, raw=True)
 
@@ -107,7 +123,9 @@ def make_progress(display, max_epochs):
     """Pick the progress display; ``$D2LMINI_DISPLAY`` overrides ``"auto"``."""
     choice("display", display, DISPLAY_MODES)
     if display == "auto":
-        display = os.environ.get("D2LMINI_DISPLAY") or ("plot" if in_notebook() else "bar")
+        display = os.environ.get("D2LMINI_DISPLAY") or (
+            "plot" if in_notebook() else "bar"
+        )
         choice("$D2LMINI_DISPLAY", display, DISPLAY_MODES[1:])
     if display == "plot":
         return NotebookProgress(max_epochs)

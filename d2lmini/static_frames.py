@@ -5,13 +5,13 @@ Used only when ``D2LMINI_STATIC_FRAMES`` names a folder (the book build sets it,
 
 1. take a grid of values per widget (:func:`grid_of`: every value when there are at most
    64, otherwise 24 evenly spread ones plus the default; a text box keeps its value);
-2. evaluate ``draw`` on the product of those grids when it has at most 64 points, otherwise
-   one widget at a time with the others at their defaults (the page says so);
-3. compute the frames in forked worker processes (:func:`in_parallel`), write each frame's
-   figures as the notebook shows them (SVG after :func:`d2lmini.use_svg_display`, else PNG)
-   under ``img/<sha>.<svg|png>``, and a manifest ``<panel id>.json`` (id = hash of its
-   content, so a rebuilt but unchanged panel keeps its files and a changed one never meets
-   stale ones);
+2. evaluate ``draw`` on the product of those grids when it has at most 64 points,
+   otherwise one widget at a time with the others at their defaults (the page says so);
+3. compute the frames in forked worker processes (:func:`in_parallel`), write each
+   frame's figures as the notebook shows them (SVG after
+   :func:`d2lmini.use_svg_display`, else PNG) under ``img/<sha>.<svg|png>``, and a
+   manifest ``<panel id>.json`` (id = hash of its content, so a rebuilt but unchanged
+   panel keeps its files and a changed one never meets stale ones);
 4. display the default figures as usual, then a placeholder with native HTML controls
    that ``_static/static_controls.js`` binds to the manifest.
 
@@ -19,6 +19,7 @@ Frames start from the random state right after the default draw, and that state 
 restored afterwards: the rest of the chapter computes exactly what it computes without
 frames. Warnings and printed text of the extra frames never reach the notebook's output.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -38,14 +39,14 @@ import warnings
 import numpy as np
 
 ENV = "D2LMINI_STATIC_FRAMES"
-MAX_VALUES = 64      # a widget with at most this many values gets every one of them
-SPREAD = 24          # otherwise: this many evenly spread values, plus the default
-MAX_PRODUCT = 64     # a product grid up to this size; beyond it, one widget at a time
+MAX_VALUES = 64  # a widget with at most this many values gets every one of them
+SPREAD = 24  # otherwise: this many evenly spread values, plus the default
+MAX_PRODUCT = 64  # a product grid up to this size; beyond it, one widget at a time
 BUDGET_ENV = "D2LMINI_STATIC_BUDGET"
-BUDGET_S = 300.0     # a panel whose frames would take longer (default draw time × frames
-                     # ÷ workers) is not precomputed: its controls are shown disabled, with
-                     # a note. The margin is wide because a loaded machine can make the
-                     # default draw (timed with all torch threads) tens of times slower.
+BUDGET_S = 300.0  # a panel whose frames would take longer (default draw time × frames
+# ÷ workers) is not precomputed: its controls are shown disabled, with
+# a note. The margin is wide because a loaded machine can make the
+# default draw (timed with all torch threads) tens of times slower.
 
 
 def frames_dir():
@@ -88,22 +89,33 @@ def grid_of(widget):
     import ipywidgets as w
 
     value = widget.value
-    if isinstance(widget, (w.SelectionSlider, w.ToggleButtons, w.RadioButtons, w.Dropdown,
-                           w.Select)):
+    if isinstance(
+        widget,
+        (w.SelectionSlider, w.ToggleButtons, w.RadioButtons, w.Dropdown, w.Select),
+    ):
         values, labels = list(widget._options_values), list(widget._options_labels)
-        kind = "range" if isinstance(widget, w.SelectionSlider) else (
-            "select" if isinstance(widget, (w.Dropdown, w.Select)) else "buttons")
+        kind = (
+            "range"
+            if isinstance(widget, w.SelectionSlider)
+            else ("select" if isinstance(widget, (w.Dropdown, w.Select)) else "buttons")
+        )
         keep = _spread(list(range(len(values))), values.index(value))
         return kind, [values[i] for i in keep], [labels[i] for i in keep]
     if isinstance(widget, w.FloatLogSlider):
         n = int(round((widget.max - widget.min) / widget.step)) + 1
-        values = [float(widget.base ** round(widget.min + i * widget.step, 10))
-                  for i in range(n)]
-        values = _spread(values, value) if value in values else sorted(
-            set(_spread(values, values[0])) | {value})
+        values = [
+            float(widget.base ** round(widget.min + i * widget.step, 10))
+            for i in range(n)
+        ]
+        values = (
+            _spread(values, value)
+            if value in values
+            else sorted(set(_spread(values, values[0])) | {value})
+        )
         return "range", values, [_fmt(widget, v) for v in values]
-    if isinstance(widget, (w.IntSlider, w.FloatSlider, w.BoundedIntText,
-                           w.BoundedFloatText)):
+    if isinstance(
+        widget, (w.IntSlider, w.FloatSlider, w.BoundedIntText, w.BoundedFloatText)
+    ):
         step = widget.step or 1
         n = int(round((widget.max - widget.min) / step)) + 1
         if isinstance(value, int):
@@ -125,7 +137,8 @@ def grid_of(widget):
 
 
 def grid_points(grids, defaults):
-    """``(mode, points)``: index tuples into the grids, product or one widget at a time."""
+    """``(mode, points)``: index tuples into the
+    grids, product or one widget at a time."""
     sizes = [len(g) for g in grids]
     if int(np.prod(sizes)) <= MAX_PRODUCT:
         return "product", list(itertools.product(*[range(n) for n in sizes]))
@@ -157,13 +170,17 @@ def run_frame(draw, values):
 
 @contextlib.contextmanager
 def _same_random_state():
-    """Run the block from the current random state, and put that state back afterwards."""
+    """Run the block from the current random state,
+    and put that state back afterwards."""
     import torch
 
     states = random.getstate(), np.random.get_state(), torch.get_rng_state()
     try:
-        yield lambda: (random.setstate(states[0]), np.random.set_state(states[1]),
-                       torch.set_rng_state(states[2]))
+        yield lambda: (
+            random.setstate(states[0]),
+            np.random.set_state(states[1]),
+            torch.set_rng_state(states[2]),
+        )
     finally:
         random.setstate(states[0])
         np.random.set_state(states[1])
@@ -197,7 +214,9 @@ def _save_images(frame, folder, close=True):
 
 def _write_manifest(manifest, folder):
     """Save the manifest under an id derived from its content; return the id."""
-    text = json.dumps(manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(
+        manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     panel_id = "p" + hashlib.sha1(text.encode()).hexdigest()[:16]
     path = folder / f"{panel_id}.json"
     if not path.exists():
@@ -209,43 +228,67 @@ def _write_manifest(manifest, folder):
 
 
 def compute_frames(panel, folder):
-    """Evaluate ``panel.draw`` on the grid; return the manifest (first frame included)."""
+    """Evaluate ``panel.draw`` on the grid; return the
+    manifest (first frame included)."""
     names = list(panel.widgets)
     specs = [grid_of(panel.widgets[n]) for n in names]
     defaults = []
-    for (kind, values, labels), name in zip(specs, names):
+    for (_kind, values, _labels), name in zip(specs, names):
         defaults.append(values.index(panel.values[name]))
     mode, points = grid_points([s[1] for s in specs], defaults)
     budget = float(os.environ.get(BUDGET_ENV) or BUDGET_S)
     if panel.first_frame.get("seconds", 0) * (len(points) - 1) / workers() > budget:
-        mode, points = "off", [tuple(defaults)]  # too slow to precompute: said on the page
+        mode, points = (
+            "off",
+            [tuple(defaults)],
+        )  # too slow to precompute: said on the page
     first = tuple(defaults)
     start, cpu = time.perf_counter(), _cpu_seconds()
     with _same_random_state() as reset, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # the notebook shows (and closes) the default frame's figures next
-        frames = {_key(first): {"images": _save_images(panel.first_frame, folder, close=False),
-                                "text": panel.first_frame["text"]}}
+        frames = {
+            _key(first): {
+                "images": _save_images(panel.first_frame, folder, close=False),
+                "text": panel.first_frame["text"],
+            }
+        }
 
         def job(chunk):
             out = {}
             for point in chunk:
                 reset()
-                values = {n: specs[c][1][i] for c, (n, i) in enumerate(zip(names, point))}
+                values = {
+                    n: specs[c][1][i] for c, (n, i) in enumerate(zip(names, point))
+                }
                 with contextlib.redirect_stderr(io.StringIO()):
                     _, frame = run_frame(panel.draw, values)
-                out[_key(point)] = {"images": _save_images(frame, folder),
-                                    "text": frame["text"]}
+                out[_key(point)] = {
+                    "images": _save_images(frame, folder),
+                    "text": frame["text"],
+                }
             return out
 
         rest = [p for p in points if p != first]
         limit = 60 + 10 * panel.first_frame.get("seconds", 1) * len(rest)
         frames.update(in_parallel(job, rest, limit))
-    controls = [{"name": n, "kind": k, "labels": labels, "default": d,
-                 "description": getattr(panel.widgets[n], "description", "") or n}
-                for n, (k, _, labels), d in zip(names, specs, defaults)]
-    _log_timing(folder, getattr(panel.draw, "__qualname__", "draw"), len(points),
-                time.perf_counter() - start, _cpu_seconds() - cpu)
+    controls = [
+        {
+            "name": n,
+            "kind": k,
+            "labels": labels,
+            "default": d,
+            "description": getattr(panel.widgets[n], "description", "") or n,
+        }
+        for n, (k, _, labels), d in zip(names, specs, defaults)
+    ]
+    _log_timing(
+        folder,
+        getattr(panel.draw, "__qualname__", "draw"),
+        len(points),
+        time.perf_counter() - start,
+        _cpu_seconds() - cpu,
+    )
     return {"mode": mode, "controls": controls, "frames": frames}
 
 
@@ -271,24 +314,28 @@ def workers():
     wanted = os.environ.get(WORKERS_ENV)
     if wanted:
         return max(1, int(wanted))
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count()
+    )
     return max(1, min(cores or 1, 4))
 
 
 def in_parallel(job, items, limit_s):
     """``job(items)`` as one dict, its work shared among :func:`workers` processes.
 
-    Forked children take every n-th item, from the current state of this process (the
-    chapter's objects as they are; nothing they do comes back except the returned dict,
-    which must be JSON). This process does its own share meanwhile. A child that fails or
-    takes longer than ``limit_s`` is killed and its share computed here, so an error
-    surfaces as it would without children."""
+    Forked children take every n-th item, from the current state of this process
+    (the chapter's objects as they are; nothing they do comes back except the
+    returned dict, which must be JSON). This process does its own share meanwhile. A
+    child that fails or takes longer than ``limit_s`` is killed and its share
+    computed here, so an error surfaces as it would without children."""
     n = min(workers(), len(items))
     if n <= 1:
         return job(items)
     import torch
 
-    pending = []   # (pid, read end of its pipe, its share) of children not yet reaped
+    pending = []  # (pid, read end of its pipe, its share) of children not yet reaped
     try:
         for k in range(1, n):
             read_fd, write_fd = os.pipe()
@@ -316,14 +363,14 @@ def in_parallel(job, items, limit_s):
         deadline = time.monotonic() + limit_s
         while pending:
             pid, read_fd, share = pending.pop(0)
-            data = _read_until(read_fd, deadline)   # closes read_fd
+            data = _read_until(read_fd, deadline)  # closes read_fd
             if data is None:
                 _kill(pid)
             _, status = os.waitpid(pid, 0)
             frames = _json_dict(data) if status == 0 else None
             result.update(frames if frames is not None else job(share))
         return result
-    finally:   # this process failed: stop the children it started
+    finally:  # this process failed: stop the children it started
         for pid, read_fd, _ in pending:
             _kill(pid)
             os.close(read_fd)
@@ -381,26 +428,44 @@ def _log_timing(folder, name, frames, wall, cpu):
     """One line per panel in ``<folder>/timings.jsonl`` (the build sums them up)."""
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "timings.jsonl", "a", encoding="utf-8") as f:
-        f.write(json.dumps({"draw": name, "frames": frames, "wall_s": round(wall, 2),
-                            "cpu_s": round(cpu, 2)}) + "\n")
+        f.write(
+            json.dumps(
+                {
+                    "draw": name,
+                    "frames": frames,
+                    "wall_s": round(wall, 2),
+                    "cpu_s": round(cpu, 2),
+                }
+            )
+            + "\n"
+        )
 
 
 # ---------------------------------------------------------------- the page
 NOTE_STATIC = (
-    '<span class="lang-ko">미리 계산한 그림입니다. 컨트롤을 움직이면 그 값으로 그려 둔 그림으로 '
-    '바뀝니다. 다른 값은 노트북(Colab/Binder)에서 계산할 수 있습니다.{ko}</span>'
-    '<span class="lang-sep"> · </span>'
-    '<span class="lang-en">Precomputed: moving a control shows the figure drawn in advance '
-    'for that value. The notebook (Colab/Binder) computes any value.{en}</span>'
+    '<span class="lang-ko">미리 계산한 그림입니다. 컨트롤을 움직이면 그 값으로 그려 둔 '
+    "그림으로 바뀝니다. 다른 값은 노트북(Colab/Binder)에서 "
+    "계산할 수 있습니다.{ko}</span>"
+    '<span class="lang-sep"> · </span><span class="lang-en">Precomputed: '
+    "moving a control shows the figure drawn in "
+    "advance for that value. The notebook (Colab/Binder) computes any value.{en}</span>"
 )
-NOTE_SINGLE = (" 한 번에 컨트롤 하나씩만 미리 계산했으므로, 하나를 움직이면 나머지는 기본값으로 "
-               "돌아갑니다.", " Values are precomputed one control at a time: moving one "
-               "puts the others back to their defaults.")
-NOTE_OFF = (" 이 패널은 설정마다 오래 계산해야 해서 책에는 기본값만 있습니다. 노트북에서 "
-            "컨트롤을 움직여 보세요.", " This panel takes long to compute for each setting, "
-            "so the book shows its default only: move its controls in the notebook.")
-NOTE_FIXED = (" 텍스트 상자는 노트북에서 바꿀 수 있습니다.",
-              " The text box can be edited in the notebook.")
+NOTE_SINGLE = (
+    " 한 번에 컨트롤 하나씩만 미리 계산했으므로, 하나를 움직이면 나머지는 기본값으로 "
+    "돌아갑니다.",
+    " Values are precomputed one control at a time: moving one "
+    "puts the others back to their defaults.",
+)
+NOTE_OFF = (
+    " 이 패널은 설정마다 오래 계산해야 해서 책에는 기본값만 있습니다. 노트북에서 "
+    "컨트롤을 움직여 보세요.",
+    " This panel takes long to compute for each setting, "
+    "so the book shows its default only: move its controls in the notebook.",
+)
+NOTE_FIXED = (
+    " 텍스트 상자는 노트북에서 바꿀 수 있습니다.",
+    " The text box can be edited in the notebook.",
+)
 
 
 def _control_html(i, spec):
@@ -410,26 +475,40 @@ def _control_html(i, spec):
     label = f'<span class="d2lmini-label">{esc(spec["description"])}</span>'
     data = f'data-control="{i}" data-name="{esc(name)}"'
     if kind == "range":
-        return (f'<label class="d2lmini-control">{label}'
-                f'<input type="range" {data} min="0" max="{len(labels) - 1}" step="1" '
-                f'value="{d}" aria-valuetext="{esc(labels[d])}" '
-                f'data-labels="{esc(json.dumps(labels, ensure_ascii=False))}">'
-                f'<output>{esc(labels[d])}</output></label>')
+        return (
+            f'<label class="d2lmini-control">{label}'
+            f'<input type="range" {data} min="0" max="{len(labels) - 1}" step="1" '
+            f'value="{d}" aria-valuetext="{esc(labels[d])}" '
+            f'data-labels="{esc(json.dumps(labels, ensure_ascii=False))}">'
+            f"<output>{esc(labels[d])}</output></label>"
+        )
     if kind == "select":
-        options = "".join(f'<option value="{j}"{" selected" if j == d else ""}>'
-                          f'{esc(lab)}</option>' for j, lab in enumerate(labels))
-        return f'<label class="d2lmini-control">{label}<select {data}>{options}</select></label>'
+        options = "".join(
+            f'<option value="{j}"{" selected" if j == d else ""}>{esc(lab)}</option>'
+            for j, lab in enumerate(labels)
+        )
+        select = f"<select {data}>{options}</select>"
+        return f'<label class="d2lmini-control">{label}{select}</label>'
     if kind == "checkbox":
-        return (f'<label class="d2lmini-control">{label}<input type="checkbox" {data}'
-                f'{" checked" if d else ""}></label>')
+        return (
+            f'<label class="d2lmini-control">{label}<input type="checkbox" {data}'
+            f"{' checked' if d else ''}></label>"
+        )
     if kind == "buttons":
-        buttons = "".join(f'<button type="button" data-index="{j}" '
-                          f'aria-pressed="{"true" if j == d else "false"}">{esc(lab)}</button>'
-                          for j, lab in enumerate(labels))
-        return (f'<div class="d2lmini-control" role="group" aria-label="{esc(name)}">{label}'
-                f'<span class="d2lmini-buttons" {data}>{buttons}</span></div>')
-    return (f'<label class="d2lmini-control">{label}<input type="text" {data} '
-            f'value="{esc(labels[0])}" disabled></label>')
+        buttons = "".join(
+            f'<button type="button" data-index="{j}" '
+            f'aria-pressed="{"true" if j == d else "false"}">{esc(lab)}</button>'
+            for j, lab in enumerate(labels)
+        )
+        return (
+            '<div class="d2lmini-control" role="group" '
+            f'aria-label="{esc(name)}">{label}<span '
+            f'class="d2lmini-buttons" {data}>{buttons}</span></div>'
+        )
+    return (
+        f'<label class="d2lmini-control">{label}<input type="text" {data} '
+        f'value="{esc(labels[0])}" disabled></label>'
+    )
 
 
 def placeholder_html(panel_id, manifest, num_figures, text):
@@ -439,21 +518,31 @@ def placeholder_html(panel_id, manifest, num_figures, text):
         ko, en = ko + NOTE_SINGLE[0], en + NOTE_SINGLE[1]
     if manifest["mode"] == "off":
         ko, en = ko + NOTE_OFF[0], en + NOTE_OFF[1]
-        manifest = dict(manifest, controls=[dict(c, kind="fixed", labels=[c["labels"][c["default"]]],
-                                                 default=0) for c in manifest["controls"]])
+        manifest = dict(
+            manifest,
+            controls=[
+                dict(c, kind="fixed", labels=[c["labels"][c["default"]]], default=0)
+                for c in manifest["controls"]
+            ],
+        )
     elif any(c["kind"] == "fixed" for c in manifest["controls"]):
         ko, en = ko + NOTE_FIXED[0], en + NOTE_FIXED[1]
     controls = "".join(_control_html(i, c) for i, c in enumerate(manifest["controls"]))
     note = NOTE_STATIC.format(ko=ko, en=en)
     if manifest["mode"] == "off":
-        note = (f'<span class="lang-ko">{NOTE_OFF[0].strip()}</span>'
-                f'<span class="lang-sep"> · </span><span class="lang-en">{NOTE_OFF[1].strip()}</span>')
+        note = (
+            f'<span class="lang-ko">{NOTE_OFF[0].strip()}</span><span '
+            'class="lang-sep"> · </span><span '
+            f'class="lang-en">{NOTE_OFF[1].strip()}</span>'
+        )
     hidden = "" if text else " hidden"
-    return (f'<div class="d2lmini-static" data-frames="{panel_id}" '
-            f'data-figures="{num_figures}" data-mode="{manifest["mode"]}">'
-            f'<pre class="d2lmini-frame-text"{hidden}>{html.escape(text)}</pre>'
-            f'<div class="d2lmini-static-controls">{controls}</div>'
-            f'<p class="d2lmini-controls-note">{note}</p></div>')
+    return (
+        f'<div class="d2lmini-static" data-frames="{panel_id}" '
+        f'data-figures="{num_figures}" data-mode="{manifest["mode"]}">'
+        f'<pre class="d2lmini-frame-text"{hidden}>{html.escape(text)}</pre>'
+        f'<div class="d2lmini-static-controls">{controls}</div>'
+        f'<p class="d2lmini-controls-note">{note}</p></div>'
+    )
 
 
 def show_static_panel(panel, folder):
@@ -475,7 +564,8 @@ def show_static_panel(panel, folder):
 
 # ---------------------------------------------------------------- text generator
 def export_char_model(model, vocab):
-    """The weights (row-major lists) and vocabulary of a character RNN language model."""
+    """The weights (row-major lists) and vocabulary of
+    a character RNN language model."""
     import torch
 
     rnn = model.rnn
@@ -492,37 +582,59 @@ def export_char_model(model, vocab):
             W_hq, b_q = model.linear.weight.T, model.linear.bias
 
         def rows(t):
-            return [[float(x) for x in row] for row in t.detach().cpu().double().tolist()] \
-                if t.dim() == 2 else [float(x) for x in t.detach().cpu().double().tolist()]
+            return (
+                [[float(x) for x in row] for row in t.detach().cpu().double().tolist()]
+                if t.dim() == 2
+                else [float(x) for x in t.detach().cpu().double().tolist()]
+            )
 
-        return {"tokens": list(vocab.idx_to_token), "unk": vocab.unk,
-                "W_xh": rows(W_xh), "W_hh": rows(W_hh), "b_h": rows(b_h),
-                "W_hq": rows(W_hq), "b_q": rows(b_q)}
+        return {
+            "tokens": list(vocab.idx_to_token),
+            "unk": vocab.unk,
+            "W_xh": rows(W_xh),
+            "W_hh": rows(W_hh),
+            "b_h": rows(b_h),
+            "W_hq": rows(W_hq),
+            "b_q": rows(b_q),
+        }
 
 
 def show_text_generator(panel, model, vocab, folder):
-    """Display the generator's first text and a placeholder that runs the model in JS."""
+    """Display the generator's first text and a
+    placeholder that runs the model in JS."""
     from IPython.display import HTML, display
 
     if not vocab.is_char_level:
-        raise ValueError("the static text generator supports character vocabularies only")
+        raise ValueError(
+            "the static text generator supports character vocabularies only"
+        )
     start, cpu = time.perf_counter(), time.process_time()
     weights = export_char_model(model, vocab)
     panel_id = _write_manifest({"kind": "textgen", "model": weights}, folder)
-    _log_timing(folder, "text_generator", 0, time.perf_counter() - start,
-                time.process_time() - cpu)
+    _log_timing(
+        folder,
+        "text_generator",
+        0,
+        time.perf_counter() - start,
+        time.process_time() - cpu,
+    )
     v = panel.values
     esc = html.escape
     text = panel.first_frame["text"].rstrip("\n")  # the page shows the text alone
     note = (
-        '<span class="lang-ko">이 페이지가 모델을 직접 실행합니다. 탐욕적 생성은 PyTorch와 같은 '
-        '결과를 내고, 샘플링은 페이지의 난수 생성기를 씁니다.</span>'
-        '<span class="lang-sep"> · </span>'
-        '<span class="lang-en">This page runs the model itself. Greedy generation gives the '
-        'same text as PyTorch; sampling uses the page\'s own random generator.</span>')
+        '<span class="lang-ko">이 페이지가 모델을 직접 실행합니다. 탐욕적 생성은 '
+        "PyTorch와 같은 결과를 내고, 샘플링은 페이지의 난수 생성기를 씁니다.</span>"
+        '<span class="lang-sep"> · </span><span class="lang-en">This '
+        "page runs the model itself. Greedy generation "
+        "gives the same text as PyTorch; sampling "
+        "uses the page's own random generator.</span>"
+    )
     mode_buttons = "".join(
-        f'<button type="button" data-mode="{m}" aria-pressed="{str(v["mode"] == m).lower()}">'
-        f'{m}</button>' for m in ("greedy", "sampling"))
+        f'<button type="button" data-mode="{m}" '
+        f'aria-pressed="{str(v["mode"] == m).lower()}">'
+        f"{m}</button>"
+        for m in ("greedy", "sampling")
+    )
     page = (
         f'<div class="d2lmini-textgen" data-frames="{panel_id}">'
         f'<pre class="d2lmini-frame-text">{esc(text)}</pre>'
@@ -541,6 +653,7 @@ def show_text_generator(panel, model, vocab, folder):
         f'<label class="d2lmini-control"><span class="d2lmini-label">seed</span>'
         f'<input type="range" data-name="seed" min="0" max="99" step="1" '
         f'value="{v["seed"]}"><output>{v["seed"]}</output></label></div>'
-        f'<p class="d2lmini-controls-note">{note}</p></div>')
+        f'<p class="d2lmini-controls-note">{note}</p></div>'
+    )
     display(HTML(page))
     return panel_id

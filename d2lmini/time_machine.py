@@ -1,4 +1,5 @@
 """*The Time Machine* as (input, target) windows for language modeling."""
+
 import torch
 
 from ._checks import choice, fail, positive_int, read_only
@@ -10,14 +11,22 @@ from .text import TOKEN_KINDS, Vocab, preprocess, tokenize
 class TimeMachine:
     """H. G. Wells' novel cut into windows of ``num_steps`` tokens.
 
-    Window ``i`` is ``X[i] = corpus[i : i + num_steps]`` with target ``Y[i]`` the same window
-    shifted by one token. Training uses windows ``0 … num_train - 1``; validation uses the
-    ``num_val`` windows that start ``num_steps`` tokens after the last training window, so no
-    token of a validation window (inputs or targets) appears in any training window.
+    Window ``i`` is ``X[i] = corpus[i : i + num_steps]`` with target ``Y[i]``
+    the same window shifted by one token. Training uses windows ``0 …
+    num_train - 1``; validation uses the ``num_val`` windows that start
+    ``num_steps`` tokens after the last training window, so no token of a
+    validation window (inputs or targets) appears in any training window.
     """
 
-    def __init__(self, batch_size, num_steps, num_train=10000, num_val=5000, token="char",
-                 root=None):
+    def __init__(
+        self,
+        batch_size,
+        num_steps,
+        num_train=10000,
+        num_val=5000,
+        token="char",
+        root=None,
+    ):
         self.batch_size = batch_size
         self._num_steps = positive_int("num_steps", num_steps)
         self._num_train = positive_int("num_train", num_train)
@@ -26,33 +35,48 @@ class TimeMachine:
         self.raw_text = read_timemachine(root)
         self.corpus, self.vocab = self.build(self.raw_text)
         num_steps, n = self._num_steps, len(self.corpus)
-        most = n - 2 * num_steps  # windows that fit with a gap of num_steps between the sets
+        most = (
+            n - 2 * num_steps
+        )  # windows that fit with a gap of num_steps between the sets
         if most < 2:
-            fail(f"num_steps={num_steps} is too large for a corpus of {n} tokens: a training "
-                 f"and a validation window need num_steps <= {(n - 2) // 2}.",
-                 f"num_steps={num_steps}는 토큰 {n}개인 코퍼스에 너무 큽니다. 훈련 창과 검증 "
-                 f"창을 하나씩 만들려면 num_steps <= {(n - 2) // 2}여야 합니다.")
+            fail(
+                f"num_steps={num_steps} is too large for a corpus of {n} tokens: a "
+                f"training and a validation window need num_steps <= {(n - 2) // 2}.",
+                f"num_steps={num_steps}는 토큰 {n}개인 코퍼스에 너무 큽니다. 훈련 창과 "
+                f"검증 창을 하나씩 만들려면 num_steps <= {(n - 2) // 2}여야 합니다.",
+            )
         if num_train + num_val > most:
-            fail(f"num_train + num_val = {num_train + num_val} windows, but a corpus of "
-                 f"{n} tokens with num_steps={num_steps} holds at most {most} "
-                 f"non-overlapping training and validation windows.",
-                 f"num_train + num_val = {num_train + num_val}개 창이 필요하지만, 토큰 "
-                 f"{n}개인 코퍼스에서 num_steps={num_steps}이면 훈련·검증 창이 "
-                 f"겹치지 않게 최대 {most}개까지만 만들 수 있습니다.")
-        windows = torch.tensor(self.corpus, dtype=torch.long).unfold(0, num_steps + 1, 1)
+            fail(
+                f"num_train + num_val = {num_train + num_val} windows, but a corpus of "
+                f"{n} tokens with num_steps={num_steps} holds at most {most} "
+                f"non-overlapping training and validation windows.",
+                f"num_train + num_val = {num_train + num_val}개 창이 필요하지만, 토큰 "
+                f"{n}개인 코퍼스에서 num_steps={num_steps}이면 훈련·검증 창이 "
+                f"겹치지 않게 최대 {most}개까지만 만들 수 있습니다.",
+            )
+        windows = torch.tensor(self.corpus, dtype=torch.long).unfold(
+            0, num_steps + 1, 1
+        )
         self.X, self.Y = windows[:, :-1], windows[:, 1:]
 
-    # The sizes are fixed at construction: changing them later would let validation windows
-    # slip into the training set, so they are read-only (make a new TimeMachine instead).
-    num_steps = property(lambda self: self._num_steps, read_only("TimeMachine", "num_steps"))
-    num_train = property(lambda self: self._num_train, read_only("TimeMachine", "num_train"))
+    # The sizes are fixed at construction: changing them later
+    # would let validation windows slip into the training set,
+    # so they are read-only (make a new TimeMachine instead).
+    num_steps = property(
+        lambda self: self._num_steps, read_only("TimeMachine", "num_steps")
+    )
+    num_train = property(
+        lambda self: self._num_train, read_only("TimeMachine", "num_train")
+    )
     num_val = property(lambda self: self._num_val, read_only("TimeMachine", "num_val"))
     token = property(lambda self: self._token, read_only("TimeMachine", "token"))
 
-    val_start = property(lambda self: self._num_train + self._num_steps,
-                         read_only("TimeMachine", "val_start"),
-                         doc="Index of the first validation window (num_steps after the last "
-                             "training one).")
+    val_start = property(
+        lambda self: self._num_train + self._num_steps,
+        read_only("TimeMachine", "val_start"),
+        doc="Index of the first validation window (num_steps after the last "
+        "training one).",
+    )
 
     @property
     def batch_size(self):
@@ -66,7 +90,8 @@ class TimeMachine:
     def build(self, raw_text, vocab=None):
         """Preprocess and tokenize ``raw_text``; return ``(corpus, vocab)``.
 
-        ``corpus`` is the list of token indices; a new ``Vocab`` is built unless one is given.
+        ``corpus`` is the list of token indices; a new
+        ``Vocab`` is built unless one is given.
         """
         tokens = tokenize(preprocess(raw_text), self.token)
         if vocab is None:
@@ -76,11 +101,13 @@ class TimeMachine:
     def train_dataloader(self):
         """Shuffled minibatches ``(X, Y)`` of shape ``(batch_size, num_steps)``."""
         n = self.num_train
-        return TensorLoader((self.X[:n].contiguous(), self.Y[:n].contiguous()),
-                            self.batch_size, shuffle=True)
+        return TensorLoader(
+            (self.X[:n].contiguous(), self.Y[:n].contiguous()),
+            self.batch_size,
+            shuffle=True,
+        )
 
     def val_dataloader(self):
         """Validation minibatches in corpus order."""
         s, n = self.val_start, self.num_val
-        return TensorLoader((self.X[s:s + n], self.Y[s:s + n]), self.batch_size)
-
+        return TensorLoader((self.X[s : s + n], self.Y[s : s + n]), self.batch_size)

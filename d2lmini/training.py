@@ -1,4 +1,5 @@
 """Training: minibatch SGD with gradient clipping, loss and perplexity per epoch."""
+
 import math
 import time
 
@@ -11,7 +12,8 @@ from .utils import resolve_device, set_seed
 
 
 class TrainingDiverged(FloatingPointError):
-    """The training loss became NaN or infinite; ``Trainer.history`` keeps the epochs before."""
+    """The training loss became NaN or infinite;
+    ``Trainer.history`` keeps the epochs before."""
 
 
 def safe_exp(x):
@@ -32,10 +34,13 @@ def _parameters(params_or_model):
     except TypeError:
         params = [None]
     if not all(isinstance(p, torch.Tensor) for p in params):
-        fail(f"clip_gradients needs a model or an iterable of tensors, got "
-             f"{type(params_or_model).__name__}.",
-             f"clip_gradients에는 모델이나 텐서들의 반복 가능 객체를 주어야 합니다. 받은 형식: "
-             f"{type(params_or_model).__name__}", TypeError)
+        fail(
+            f"clip_gradients needs a model or an iterable of tensors, got "
+            f"{type(params_or_model).__name__}.",
+            "clip_gradients에는 모델이나 텐서들의 반복 가능 객체를 "
+            f"주어야 합니다. 받은 형식: {type(params_or_model).__name__}",
+            TypeError,
+        )
     return params
 
 
@@ -52,13 +57,18 @@ def clip_gradients(params_or_model, max_norm):
     except (TypeError, ValueError):
         ok = False
     if not ok:  # one message for every bad value (a ValueError, as it always was)
-        fail(f"max_norm must be a number > 0 (math.inf only measures), got {max_norm!r}.",
-             f"max_norm은 0보다 큰 수여야 합니다(math.inf면 노름만 잽니다). "
-             f"받은 값: {max_norm!r}")
+        fail(
+            "max_norm must be a number > 0 (math.inf only measures), got "
+            f"{max_norm!r}.",
+            f"max_norm은 0보다 큰 수여야 합니다(math.inf면 노름만 잽니다). "
+            f"받은 값: {max_norm!r}",
+        )
     grads = [p.grad for p in _parameters(params_or_model) if p.grad is not None]
     if not grads:
         return torch.tensor(0.0)
-    norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+    norm = torch.linalg.vector_norm(
+        torch.stack([torch.linalg.vector_norm(g) for g in grads])
+    )
     scale = torch.clamp(max_norm / (norm + 1e-6), max=1.0)
     for g in grads:
         g.mul_(scale)
@@ -71,38 +81,51 @@ def perplexity(probs):
     try:
         probs = torch.as_tensor(probs, dtype=torch.float64)
     except (TypeError, ValueError, RuntimeError):
-        fail(f"perplexity needs probabilities (numbers in [0, 1]), got {probs!r:.60}.",
-             f"perplexity에는 확률(0과 1 사이의 수)을 주어야 합니다. 받은 값: {probs!r:.60}",
-             TypeError)
+        fail(
+            f"perplexity needs probabilities (numbers in [0, 1]), got {probs!r:.60}.",
+            "perplexity에는 확률(0과 1 사이의 수)을 "
+            f"주어야 합니다. 받은 값: {probs!r:.60}",
+            TypeError,
+        )
     if probs.numel() == 0:
-        fail("perplexity needs at least one probability.",
-             "퍼플렉서티를 계산하려면 확률이 하나 이상 있어야 합니다.")
+        fail(
+            "perplexity needs at least one probability.",
+            "퍼플렉서티를 계산하려면 확률이 하나 이상 있어야 합니다.",
+        )
     if not bool(((probs >= 0) & (probs <= 1)).all()):
         bad = probs[~((probs >= 0) & (probs <= 1))][0].item()
-        fail(f"perplexity needs probabilities in [0, 1], got {bad} (pass the probabilities "
-             f"of the tokens that occurred, not counts or log-probabilities).",
-             f"perplexity에는 0과 1 사이의 확률을 주어야 하는데 {bad}가 있습니다(빈도나 로그 "
-             f"확률이 아니라, 실제로 나온 토큰의 확률을 주세요).")
+        fail(
+            "perplexity needs probabilities in [0, 1], got "
+            f"{bad} (pass the probabilities of the tokens "
+            "that occurred, not counts or log-probabilities).",
+            f"perplexity에는 0과 1 사이의 확률을 주어야 하는데 {bad}가 "
+            "있습니다(빈도나 로그 확률이 아니라, 실제로 나온 토큰의 확률을 주세요).",
+        )
     return float(torch.exp(-torch.log(probs).mean()))
 
 
 def _check_model(model, needs=("batch_loss", "parameters")):
     if not all(hasattr(model, a) for a in needs):
-        fail(f"model must be a d2lmini model (with a batch_loss method), got "
-             f"{type(model).__name__}.",
-             f"model은 d2lmini 모델(batch_loss 메서드가 있는)이어야 합니다. 받은 형식: "
-             f"{type(model).__name__}", TypeError)
+        fail(
+            f"model must be a d2lmini model (with a batch_loss method), got "
+            f"{type(model).__name__}.",
+            f"model은 d2lmini 모델(batch_loss 메서드가 있는)이어야 합니다. 받은 형식: "
+            f"{type(model).__name__}",
+            TypeError,
+        )
     first = next(iter(model.parameters()), None)
     if first is None:
-        fail(f"model {type(model).__name__} has no parameters to train or evaluate.",
-             f"모델 {type(model).__name__}에 매개변수가 없습니다.")
+        fail(
+            f"model {type(model).__name__} has no parameters to train or evaluate.",
+            f"모델 {type(model).__name__}에 매개변수가 없습니다.",
+        )
     return first
 
 
 @torch.no_grad()
 def evaluate_loss(model, loader, device=None):
-    """Item-weighted mean loss of ``model`` over every batch of ``loader`` (in eval mode;
-    the model's mode is restored afterwards, even after an error or Ctrl-C)."""
+    """Item-weighted mean loss of ``model`` over every batch of ``loader`` (in eval
+    mode; the model's mode is restored afterwards, even after an error or Ctrl-C)."""
     _check_model(model)
     device = model_device(model, device)
     was_training = model.training
@@ -116,37 +139,45 @@ def evaluate_loss(model, loader, device=None):
     finally:
         model.train(was_training)
     if count == 0:
-        fail("the loader gave no batches: nothing to evaluate.",
-             "로더가 미니배치를 하나도 내주지 않았습니다. 평가할 것이 없습니다.")
+        fail(
+            "the loader gave no batches: nothing to evaluate.",
+            "로더가 미니배치를 하나도 내주지 않았습니다. 평가할 것이 없습니다.",
+        )
     return float(total) / count
 
 
 def evaluate_perplexity(model, loader, device=None):
-    """``exp`` of the token-mean cross-entropy over the whole ``loader`` (``inf`` if huge)."""
+    """``exp`` of the token-mean cross-entropy over
+    the whole ``loader`` (``inf`` if huge)."""
     return safe_exp(evaluate_loss(model, loader, device))
 
 
 class Trainer:
     """Fit a ``d2lmini`` model to a data module with minibatch SGD at ``model.lr``.
 
-    After ``fit``, ``history`` holds per-epoch ``train_loss`` and ``val_loss`` (item means),
-    plus ``train_ppl`` and ``val_ppl`` (their ``exp``, ``inf`` if it overflows) for language
-    models; validation uses every validation batch. ``display``: ``"auto"`` (live plot in a
-    notebook, bar elsewhere), ``"plot"``, ``"bar"`` or ``"quiet"``.
+    After ``fit``, ``history`` holds per-epoch ``train_loss`` and ``val_loss`` (item
+    means), plus ``train_ppl`` and ``val_ppl`` (their ``exp``, ``inf`` if it overflows)
+    for language models; validation uses every validation batch. ``display``: ``"auto"``
+    (live plot in a notebook, bar elsewhere), ``"plot"``, ``"bar"`` or ``"quiet"``.
 
-    Seeding: ``fit`` first calls ``set_seed(seed)``, which reseeds the *global* generators
-    of Python, NumPy and PyTorch (the shuffling of the training data draws from PyTorch's),
-    so two fits with the same seed are identical. ``seed=None`` leaves them alone.
+    Seeding: ``fit`` first calls ``set_seed(seed)``, which reseeds the
+    *global* generators of Python, NumPy and PyTorch (the shuffling of
+    the training data draws from PyTorch's), so two fits with the same
+    seed are identical. ``seed=None`` leaves them alone.
 
     If the training loss becomes NaN or infinite, ``fit`` stops at once with
     ``TrainingDiverged``; ``history`` then holds the epochs completed before.
     """
 
-    def __init__(self, max_epochs, gradient_clip_val=0, device="auto", seed=0, display="auto"):
+    def __init__(
+        self, max_epochs, gradient_clip_val=0, device="auto", seed=0, display="auto"
+    ):
         self.max_epochs = positive_int("max_epochs", max_epochs)
         self.gradient_clip_val = non_negative("gradient_clip_val", gradient_clip_val)
         self.device = resolve_device(device)
-        self.seed = None if seed is None else integer("seed", seed, low=0, high=2**64 - 1)
+        self.seed = (
+            None if seed is None else integer("seed", seed, low=0, high=2**64 - 1)
+        )
         self.display = choice("display", display, DISPLAY_MODES)
         self.history = {}
 
@@ -159,10 +190,13 @@ class Trainer:
         _check_model(model, ("batch_loss", "parameters", "lr", "reports_perplexity"))
         lr = positive("model.lr", model.lr)
         if not all(hasattr(data, a) for a in ("train_dataloader", "val_dataloader")):
-            fail(f"data must have train_dataloader() and val_dataloader() (like TimeMachine "
-                 f"or SineData), got {type(data).__name__}.",
-                 f"data에는 train_dataloader()와 val_dataloader()가 있어야 합니다(TimeMachine, "
-                 f"SineData처럼). 받은 형식: {type(data).__name__}", TypeError)
+            fail(
+                "data must have train_dataloader() and val_dataloader() "
+                f"(like TimeMachine or SineData), got {type(data).__name__}.",
+                "data에는 train_dataloader()와 val_dataloader()가 있어야 "
+                f"합니다(TimeMachine, SineData처럼). 받은 형식: {type(data).__name__}",
+                TypeError,
+            )
         if self.seed is not None:
             set_seed(self.seed)
         model.to(self.device)
@@ -202,27 +236,43 @@ class Trainer:
             loss.backward()
             if self.gradient_clip_val > 0:
                 clip_gradients(params, self.gradient_clip_val)
-            with torch.no_grad():  # plain SGD: p <- p - lr * grad (what torch.optim.SGD does)
+            with (
+                torch.no_grad()
+            ):  # plain SGD: p <- p - lr * grad (what torch.optim.SGD does)
                 for p in params:
                     if p.grad is not None:
                         p.add_(p.grad, alpha=-lr)
             total += loss.detach().double() * n
             count += n
         if count == 0:
-            fail("the training loader gave no batches: nothing to train on.",
-                 "훈련 로더가 미니배치를 하나도 내주지 않았습니다. 훈련할 데이터가 없습니다.")
+            fail(
+                "the training loader gave no batches: nothing to train on.",
+                "훈련 로더가 미니배치를 하나도 내주지 "
+                "않았습니다. 훈련할 데이터가 없습니다.",
+            )
         self.train_items += count
         return float(total) / count
 
     def _diverged(self, epoch, step, loss):
-        clip = ("" if self.gradient_clip_val > 0 else
-                " or gradient clipping (e.g. gradient_clip_val=1)")
-        clip_ko = "" if self.gradient_clip_val > 0 else "이나 기울기 클리핑(예: gradient_clip_val=1)"
-        fail(f"training diverged at epoch {epoch}, step {step}: the training loss is {loss}. "
-             f"Try a smaller lr{clip}. history keeps the {epoch - 1} completed epoch(s).",
-             f"{epoch}번째 에폭, {step}번째 스텝에서 훈련이 발산했습니다(훈련 손실 {loss}). "
-             f"더 작은 lr{clip_ko}을 써 보세요. history에는 완료된 에폭 {epoch - 1}개가 "
-             f"남아 있습니다.", TrainingDiverged)
+        clip = (
+            ""
+            if self.gradient_clip_val > 0
+            else " or gradient clipping (e.g. gradient_clip_val=1)"
+        )
+        clip_ko = (
+            ""
+            if self.gradient_clip_val > 0
+            else "이나 기울기 클리핑(예: gradient_clip_val=1)"
+        )
+        fail(
+            f"training diverged at epoch {epoch}, step {step}: the "
+            f"training loss is {loss}. Try a smaller lr{clip}. "
+            f"history keeps the {epoch - 1} completed epoch(s).",
+            f"{epoch}번째 에폭, {step}번째 스텝에서 훈련이 "
+            f"발산했습니다(훈련 손실 {loss}). 더 작은 lr{clip_ko}을 써 "
+            f"보세요. history에는 완료된 에폭 {epoch - 1}개가 남아 있습니다.",
+            TrainingDiverged,
+        )
 
     def _record(self, model, epoch, train_loss, val_loss):
         h = self.history
@@ -235,8 +285,10 @@ class Trainer:
 
     def _materialize_lazy(self, model, loader):
         """Run one batch through a model with lazy layers so its parameters exist."""
-        if any(isinstance(p, torch.nn.parameter.UninitializedParameter)
-               for p in model.parameters()):
+        if any(
+            isinstance(p, torch.nn.parameter.UninitializedParameter)
+            for p in model.parameters()
+        ):
             first = next(iter(loader))
             with torch.no_grad():
                 model(*[b.to(self.device) for b in first[:-1]])
@@ -244,7 +296,10 @@ class Trainer:
     def plot(self, axes=None):
         """Static plot of the recorded curves."""
         from .plotting import plot_history
+
         if not self.history:
-            fail("nothing to plot yet: call trainer.fit(model, data) first.",
-                 "아직 그릴 것이 없습니다. 먼저 trainer.fit(model, data)를 호출하세요.")
+            fail(
+                "nothing to plot yet: call trainer.fit(model, data) first.",
+                "아직 그릴 것이 없습니다. 먼저 trainer.fit(model, data)를 호출하세요.",
+            )
         return plot_history(self.history, axes=axes)

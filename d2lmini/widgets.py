@@ -1,22 +1,26 @@
-"""Interactive controls for the chapters: sliders in a notebook, precomputed frames in the book.
+"""Interactive controls for the chapters: sliders in a
+notebook, precomputed frames in the book.
 
-``controls(draw, tau=IntSlider(...), ...)`` calls ``draw(tau=..., ...)`` once with the
-widgets' values and shows the figure(s) it made as a plain picture, then a one-line
-bilingual note, then the widgets and an ``Output`` where ``draw`` runs again, live, whenever
-a widget changes (in Jupyter, Colab or Binder). ``panel.set(**values)`` drives it in tests.
+``controls(draw, tau=IntSlider(...), ...)`` calls ``draw(tau=..., ...)``
+once with the widgets' values and shows the figure(s) it made as a plain
+picture, then a one-line bilingual note, then the widgets and an
+``Output`` where ``draw`` runs again, live, whenever a widget changes (in
+Jupyter, Colab or Binder). ``panel.set(**values)`` drives it in tests.
 
-**The static book.** When the environment variable ``D2LMINI_STATIC_FRAMES`` names a folder
-(the book build sets it: ``_ext/static_controls.py``), ``controls`` also evaluates ``draw``
-on a grid of the widgets' values (see :func:`grid_of`), saves each frame's figures (as the
-notebook shows them) and printed text there (:mod:`d2lmini.static_frames`), and shows,
-instead of the ipywidgets, native HTML controls that ``_static/static_controls.js`` swaps through those frames.
-``text_generator`` likewise exports its character model for a forward pass in the page.
-Without the variable (a learner's notebook, ``tools/sync_notebooks.py``, nbval) nothing of
-that runs and every output is as before.
+**The static book.** When the environment variable ``D2LMINI_STATIC_FRAMES`` names a
+folder (the book build sets it: ``_ext/static_controls.py``), ``controls`` also
+evaluates ``draw`` on a grid of the widgets' values (see :func:`grid_of`), saves
+each frame's figures (as the notebook shows them) and printed text there
+(:mod:`d2lmini.static_frames`), and shows, instead of the ipywidgets, native HTML
+controls that ``_static/static_controls.js`` swaps through those frames.
+``text_generator`` likewise exports its character model for a forward pass in the
+page. Without the variable (a learner's notebook, ``tools/sync_notebooks.py``,
+nbval) nothing of that runs and every output is as before.
 
 Every output is deterministic: the widget views' model ids are random, but nbval skips
 that mimetype and their ``text/plain`` reprs hold only the widget values.
 """
+
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
@@ -25,24 +29,25 @@ from . import static_frames
 NOTE = (
     '<p class="d2lmini-controls-note">'
     '<span class="lang-ko">위 그림은 기본값으로 그린 것입니다. 아래 컨트롤을 움직이면 '
-    '고른 값으로 다시 그립니다.</span>'
-    '<span class="lang-sep"> · </span>'
-    '<span class="lang-en">The figure above shows the default setting. Move the controls '
-    'below to redraw it with the values you choose.</span></p>'
+    "고른 값으로 다시 그립니다.</span>"
+    '<span class="lang-sep"> · </span><span class="lang-en">The '
+    "figure above shows the default setting. Move the "
+    "controls below to redraw it with the values you choose.</span></p>"
 )
 
 NOTE_TEXT = (
-    '<p class="d2lmini-controls-note">'
-    '<span class="lang-ko">위 텍스트는 기본값으로 생성한 것입니다. 아래 컨트롤을 바꾸면 모델이 '
-    '다시 생성합니다.</span>'
-    '<span class="lang-sep"> · </span>'
-    '<span class="lang-en">The text above was generated with the default settings. Change '
-    'the controls below and the model generates again.</span></p>'
+    '<p class="d2lmini-controls-note"><span class="lang-ko">위 '
+    "텍스트는 기본값으로 생성한 것입니다. 아래 컨트롤을 "
+    "바꾸면 모델이 다시 생성합니다.</span>"
+    '<span class="lang-sep"> · </span><span class="lang-en">The '
+    "text above was generated with the default settings. "
+    "Change the controls below and the model generates again.</span></p>"
 )
 
 
 def _show(draw, values):
-    """Run ``draw(**values)``; display and close the figures it opened; return its result."""
+    """Run ``draw(**values)``; display and close the
+    figures it opened; return its result."""
     before = set(plt.get_fignums())
     result = draw(**values)
     for num in plt.get_fignums():
@@ -83,10 +88,13 @@ class Controls:
             self.last = _show(self.draw, self.values)
 
     def set(self, **values):
-        """Move the named widgets to ``values``, redraw once, and return ``draw``'s result."""
+        """Move the named widgets to ``values``,
+        redraw once, and return ``draw``'s result."""
         unknown = set(values) - set(self.widgets)
         if unknown:
-            raise KeyError(f"no widget named {sorted(unknown)}; have {sorted(self.widgets)}")
+            raise KeyError(
+                f"no widget named {sorted(unknown)}; have {sorted(self.widgets)}"
+            )
         self._holding = True
         try:
             for name, value in values.items():
@@ -98,13 +106,14 @@ class Controls:
 
 
 def controls(draw, **widgets):
-    """Show ``draw``'s figure for the widgets' current values, a note, then the live widgets.
+    """Show ``draw``'s figure for the widgets' current
+    values, a note, then the live widgets.
 
-    ``draw(**values)`` makes its own matplotlib figure(s) and may print text; it may return
-    something (say the errors it plotted): that becomes ``.last`` of the returned
-    :class:`Controls`. In the static book (``D2LMINI_STATIC_FRAMES`` set) the live widgets
-    are replaced by precomputed frames; keep each widget's grid small (a slider with a
-    step, at most 64 values) so every value is precomputed.
+    ``draw(**values)`` makes its own matplotlib figure(s) and may print text; it
+    may return something (say the errors it plotted): that becomes ``.last`` of the
+    returned :class:`Controls`. In the static book (``D2LMINI_STATIC_FRAMES`` set)
+    the live widgets are replaced by precomputed frames; keep each widget's grid
+    small (a slider with a step, at most 64 values) so every value is precomputed.
     """
     folder = static_frames.frames_dir()
     panel = Controls(draw, widgets, static=folder is not None)
@@ -116,21 +125,24 @@ def controls(draw, **widgets):
     return panel
 
 
-def text_generator(model, vocab, prefix="time traveller", num_preds=50, temperature=0.0,
-                   seed=0):
+def text_generator(
+    model, vocab, prefix="time traveller", num_preds=50, temperature=0.0, seed=0
+):
     """A text box and sliders that continue a prefix with a trained character model.
 
-    ``model`` is an ``RNNLMScratch`` (over ``RNNScratch``) or an ``RNNLM`` (over ``RNN``);
-    ``vocab`` its ``Vocab``. The controls: ``prefix`` (text to continue), ``num_preds``
-    (characters to generate, 0–200), ``mode`` (greedy: the most likely character each step;
-    sampling: draw from ``softmax(logits / temperature)``), ``temperature`` (sampling only)
-    and ``seed`` (makes sampling repeatable). It prints ``model.predict(...)``; ``.set(...)``
-    returns that text, and ``.last`` holds the latest one.
+    ``model`` is an ``RNNLMScratch`` (over ``RNNScratch``) or an ``RNNLM``
+    (over ``RNN``); ``vocab`` its ``Vocab``. The controls: ``prefix`` (text to
+    continue), ``num_preds`` (characters to generate, 0–200), ``mode``
+    (greedy: the most likely character each step; sampling: draw from
+    ``softmax(logits / temperature)``), ``temperature`` (sampling only) and
+    ``seed`` (makes sampling repeatable). It prints ``model.predict(...)``;
+    ``.set(...)`` returns that text, and ``.last`` holds the latest one.
 
-    In the static book (``D2LMINI_STATIC_FRAMES`` set) the model's weights and vocabulary
-    are exported and the page runs the forward pass itself (``_static/static_controls.js``):
-    any prefix, length, mode and temperature work without a kernel (sampling there uses its
-    own seeded generator, so sampled text differs from torch's; greedy text is the same).
+    In the static book (``D2LMINI_STATIC_FRAMES`` set) the model's weights and
+    vocabulary are exported and the page runs the forward pass itself
+    (``_static/static_controls.js``): any prefix, length, mode and temperature
+    work without a kernel (sampling there uses its own seeded generator, so
+    sampled text differs from torch's; greedy text is the same).
     """
     import ipywidgets as w
 
@@ -139,21 +151,31 @@ def text_generator(model, vocab, prefix="time traveller", num_preds=50, temperat
             print("Type a prefix. · 시작 글자를 입력하세요.")
             return ""
         t = float(temperature) if mode == "sampling" else 0.0
-        text = model.predict(prefix, int(num_preds), vocab, temperature=t, seed=int(seed))
+        text = model.predict(
+            prefix, int(num_preds), vocab, temperature=t, seed=int(seed)
+        )
         print(text)
         return text
 
-    widgets = dict(
-        prefix=w.Text(value=prefix, description="prefix", continuous_update=False),
-        num_preds=w.IntSlider(value=num_preds, min=0, max=200, step=10,
-                              description="num_preds"),
-        mode=w.ToggleButtons(options=["greedy", "sampling"],
-                             value="sampling" if temperature > 0 else "greedy",
-                             description="mode"),
-        temperature=w.FloatSlider(value=temperature if temperature > 0 else 1.0, min=0.1,
-                                  max=2.0, step=0.1, description="temperature"),
-        seed=w.IntSlider(value=seed, min=0, max=99, description="seed"),
-    )
+    widgets = {
+        "prefix": w.Text(value=prefix, description="prefix", continuous_update=False),
+        "num_preds": w.IntSlider(
+            value=num_preds, min=0, max=200, step=10, description="num_preds"
+        ),
+        "mode": w.ToggleButtons(
+            options=["greedy", "sampling"],
+            value="sampling" if temperature > 0 else "greedy",
+            description="mode",
+        ),
+        "temperature": w.FloatSlider(
+            value=temperature if temperature > 0 else 1.0,
+            min=0.1,
+            max=2.0,
+            step=0.1,
+            description="temperature",
+        ),
+        "seed": w.IntSlider(value=seed, min=0, max=99, description="seed"),
+    }
     folder = static_frames.frames_dir()
     if folder is None:
         panel = Controls(generate, widgets)

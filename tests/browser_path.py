@@ -1,4 +1,6 @@
-"""Which chromium the browser tests drive (tools/install_browser.sh installs one if none)."""
+"""Which chromium the browser tests drive
+(tools/install_browser.sh installs one if none)."""
+
 import glob
 import os
 import pathlib
@@ -9,9 +11,12 @@ NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"
 
 def playwright_chromium():
     """The newest chromium that `playwright install chromium` downloaded, or None."""
-    cache = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or \
-        str(pathlib.Path.home() / ".cache" / "ms-playwright")
-    found = sorted(glob.glob(os.path.join(cache, "chromium-*", "chrome-linux*", "chrome")))
+    cache = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(
+        pathlib.Path.home() / ".cache" / "ms-playwright"
+    )
+    found = sorted(
+        glob.glob(os.path.join(cache, "chromium-*", "chrome-linux*", "chrome"))
+    )
     return found[-1] if found else None
 
 

@@ -1,4 +1,5 @@
 """Run a chapter's code cells in a plain namespace so tests can drive its controls."""
+
 import os
 import pathlib
 
@@ -8,9 +9,13 @@ CHAPTERS = pathlib.Path(__file__).resolve().parent.parent / "chapters"
 
 
 def chapter_namespace(stem):
-    """Execute ``chapters/<stem>.md`` (skipping IPython magics) and return its globals."""
+    """Execute ``chapters/<stem>.md`` (skipping
+    IPython magics) and return its globals."""
     import matplotlib
-    matplotlib.use("Agg")  # in this process only: nbval kernels keep their inline backend
+
+    matplotlib.use(
+        "Agg"
+    )  # in this process only: nbval kernels keep their inline backend
     nb = jupytext.read(CHAPTERS / f"{stem}.md")
     namespace = {"__name__": f"chapter_{stem}"}
     cwd = os.getcwd()
@@ -30,5 +35,5 @@ def _without_magic(line):
     """An IPython magic (``%…``/``!…``) becomes ``pass`` at the same indentation."""
     stripped = line.lstrip()
     if stripped.startswith(("%", "!")):
-        return line[:len(line) - len(stripped)] + "pass"
+        return line[: len(line) - len(stripped)] + "pass"
     return line

@@ -5,9 +5,10 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
-# Only the data location goes into the environment: nbval's kernels inherit it, and they
-# must otherwise run exactly like the kernel that produced the stored outputs. Without a copy
-# beside the checkout, d2lmini downloads the novel once into its cache (never in CI).
+# Only the data location goes into the environment: nbval's kernels
+# inherit it, and they must otherwise run exactly like the kernel that
+# produced the stored outputs. Without a copy beside the checkout,
+# d2lmini downloads the novel once into its cache (never in CI).
 if (SHARED_DATA / "timemachine.txt").is_file():
     os.environ.setdefault("D2LMINI_DATA", str(SHARED_DATA))
 
@@ -16,20 +17,26 @@ if (SHARED_DATA / "timemachine.txt").is_file():
 def data_dir():
     """The directory holding the verified timemachine.txt."""
     from d2lmini.download import timemachine_path
+
     return timemachine_path().parent
 
 
 @pytest.fixture(scope="session")
 def char_data(data_dir):
     import d2lmini
-    return d2lmini.TimeMachine(batch_size=64, num_steps=16, num_train=2000, num_val=1000)
+
+    return d2lmini.TimeMachine(
+        batch_size=64, num_steps=16, num_train=2000, num_val=1000
+    )
 
 
 @pytest.fixture(scope="module")
 def ns(request):
-    """The globals of the chapter named by the test module's ``CHAPTER``, its code run once."""
+    """The globals of the chapter named by the test
+    module's ``CHAPTER``, its code run once."""
     import matplotlib.pyplot as plt
 
     from chapter_namespace import chapter_namespace
+
     yield chapter_namespace(request.module.CHAPTER)
     plt.close("all")

@@ -1,4 +1,5 @@
-"""nbval compares the numbers in text outputs within a tolerance; everything else exactly.
+"""nbval compares the numbers in text outputs within a
+tolerance; everything else exactly.
 
 Stored outputs come from one processor. Another one (a learner's laptop, Colab, CI) sums
 float32 values in another order, so the last printed digit of a result can differ, and a
@@ -10,12 +11,14 @@ long training run can drift by a fraction of a percent. The rule, for every text
 * A decimal number may differ from the stored one by one unit in its last printed digit
   (float noise at print precision: ``0.1235`` against ``0.1234``).
 * A cell tagged ``nbval-rtol=R`` (for example ``nbval-rtol=0.03``) allows every number,
-  integers too, a relative difference R on top of that, and compares runs of white space as
-  one space (a number that gains a digit shifts the columns). The cell says why in a comment.
+  integers too, a relative difference R on top of that, and
+  compares runs of white space as one space (a number that gains a
+  digit shifts the columns). The cell says why in a comment.
 
-``NumericText`` is a ``str`` whose ``==`` applies this rule; nbval's own comparison and its
-diff report stay as they are, because ``sanitize`` returns these strings.
+``NumericText`` is a ``str`` whose ``==`` applies this rule; nbval's own comparison
+and its diff report stay as they are, because ``sanitize`` returns these strings.
 """
+
 from __future__ import annotations
 
 import math

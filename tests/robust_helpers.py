@@ -1,4 +1,5 @@
 """Shared by the tests/test_robust_*.py files: what a clean d2lmini error looks like."""
+
 import re
 
 import pytest
@@ -8,8 +9,9 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
 def clean_error(exc_type, *words):
-    """``with clean_error(ValueError, "lr"):`` — the call must raise ``exc_type`` with a
-    bilingual message (an English line, then a line with Korean) that contains ``words``."""
+    """``with clean_error(ValueError, "lr"):`` — the call must
+    raise ``exc_type`` with a bilingual message (an English
+    line, then a line with Korean) that contains ``words``."""
     return _Clean(exc_type, words)
 
 
@@ -17,8 +19,12 @@ def is_clean(err, words=()):
     lines = str(err).split("\n")
     # the English line may quote the bad value itself, which can be Korean text
     english = re.sub(r"'[^']*'|\"[^\"]*\"", "", lines[0])
-    return (len(lines) >= 2 and not HANGUL.search(english) and HANGUL.search(lines[-1])
-            and all(w in str(err) for w in words))
+    return (
+        len(lines) >= 2
+        and not HANGUL.search(english)
+        and HANGUL.search(lines[-1])
+        and all(w in str(err) for w in words)
+    )
 
 
 class _Clean:

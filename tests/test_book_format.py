@@ -1,10 +1,12 @@
 """The chapter format of CONTRIBUTING.md, checked without building the book.
 
-For every chapters/9_N_name.md: its .ipynb twin holds the same cells and is executed, with
-no error output and no run-specific metadata; prose comes in lang-ko / lang-en pairs and
-untagged cells hold only `한국어 · English` headings; no raw MyST syntax that Jupyter
-would show as is; the first code cell installs d2lmini from the repository in _config.yml.
+For every chapters/9_N_name.md: its .ipynb twin holds the same cells and
+is executed, with no error output and no run-specific metadata; prose
+comes in lang-ko / lang-en pairs and untagged cells hold only `한국어 ·
+English` headings; no raw MyST syntax that Jupyter would show as is; the
+first code cell installs d2lmini from the repository in _config.yml.
 """
+
 import json
 import pathlib
 import re
@@ -27,10 +29,12 @@ CHAPTERS = sync_notebooks.chapters()
 LANG_TAGS = {"lang-ko", "lang-en"}
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 HEADING = re.compile(r"^(#{1,6}) (?:\d+(?:\.\d+)*\.? )?(?P<ko>\S.*?) · (?P<en>\S.*)$")
-# MyST-only syntax: Jupyter and Colab would show it verbatim
-# (a citation role, {cite:p}`key`, is allowed: Jupyter shows it as a readable "{cite:p}key")
-RAW_MYST = re.compile(r"\{(?!cite(?::[a-z]+)?\})[a-z][\w:-]*\}`|^\s*(```|:::)\{|^\s*\(\w[\w-]*\)=\s*$",
-                      re.M)
+# MyST-only syntax: Jupyter and Colab would show it verbatim (a citation role,
+# {cite:p}`key`, is allowed: Jupyter shows it as a readable "{cite:p}key")
+RAW_MYST = re.compile(
+    r"\{(?!cite(?::[a-z]+)?\})[a-z][\w:-]*\}`|^\s*(```|:::)\{|^\s*\(\w[\w-]*\)=\s*$",
+    re.M,
+)
 MD = MarkdownIt("commonmark")
 
 
@@ -43,7 +47,8 @@ def tags(cell):
 
 
 def blocks(source):
-    """Top-level block token types of a markdown cell (headings, paragraphs, lists, …)."""
+    """Top-level block token types of a markdown cell (headings, paragraphs, lists,
+    …)."""
     return [t.type for t in MD.parse(source) if t.level == 0 and t.nesting != -1]
 
 
@@ -61,22 +66,33 @@ def test_there_are_chapters_and_the_toc_lists_them():
     for md in CHAPTERS:
         assert f"chapters/{md.stem}" in listed, f"{md.name} is not in _toc.yml"
     for entry in listed | {TOC["root"]}:
-        assert (ROOT / f"{entry}.md").exists(), f"_toc.yml lists {entry}, which does not exist"
+        assert (ROOT / f"{entry}.md").exists(), (
+            f"_toc.yml lists {entry}, which does not exist"
+        )
 
 
 def test_ipynb_twins_are_not_sphinx_documents():
     excluded = CONFIG["exclude_patterns"]
-    for pattern in ("chapters/*.ipynb", "README.md", "CONTRIBUTING.md", "exercises/*.md",
-                    "exercises/solutions", ".venv"):
+    for pattern in (
+        "chapters/*.ipynb",
+        "README.md",
+        "CONTRIBUTING.md",
+        "exercises/*.md",
+        "exercises/solutions",
+        ".venv",
+    ):
         assert pattern in excluded
 
 
 def test_md_and_ipynb_hold_the_same_cells(chapter):
     md, text_nb, nb = chapter
-    assert [c.cell_type for c in nb.cells] == [c.cell_type for c in text_nb.cells], \
+    assert [c.cell_type for c in nb.cells] == [c.cell_type for c in text_nb.cells], (
         f"{md.name} and its .ipynb differ in cells: run `make notebooks`"
+    )
     for i, (a, b) in enumerate(zip(text_nb.cells, nb.cells)):
-        assert a.source == b.source, f"{md.name} cell {i}: source differs from the .ipynb"
+        assert a.source == b.source, (
+            f"{md.name} cell {i}: source differs from the .ipynb"
+        )
         assert tags(a) == tags(b), f"{md.name} cell {i}: tags differ from the .ipynb"
 
 
@@ -84,25 +100,31 @@ def test_notebook_is_executed_without_errors(chapter):
     md, _, nb = chapter
     code = [c for c in nb.cells if c.cell_type == "code"]
     counts = [c.execution_count for c in code]
-    assert counts == list(range(1, len(code) + 1)), \
+    assert counts == list(range(1, len(code) + 1)), (
         f"{md.stem}.ipynb is not one clean top-to-bottom run: execution counts {counts}"
+    )
     for cell in code:
         for out in cell.outputs:
             assert out.output_type != "error", f"{md.stem}.ipynb has an error output"
-            assert not (out.output_type == "stream" and out.name == "stderr"), \
+            assert not (out.output_type == "stream" and out.name == "stderr"), (
                 f"{md.stem}.ipynb writes to stderr: {out.text[:200]!r}"
+            )
 
 
 def test_no_run_specific_metadata(chapter):
     md, _, nb = chapter
     assert set(nb.metadata) <= set(sync_notebooks.KEPT_NB_KEYS)
     for i, cell in enumerate(nb.cells):
-        assert not set(cell.metadata) & set(sync_notebooks.VOLATILE_CELL_KEYS), \
+        assert not set(cell.metadata) & set(sync_notebooks.VOLATILE_CELL_KEYS), (
             f"{md.stem}.ipynb cell {i} keeps {set(cell.metadata)}: run `make notebooks`"
-        assert cell.get("id") == f"{md.stem}-{i}", \
+        )
+        assert cell.get("id") == f"{md.stem}-{i}", (
             f"{md.stem}.ipynb cell {i}: random cell id: run `make notebooks`"
+        )
     stable = json.dumps(sync_notebooks.stable_widget_ids(nb, md.stem), sort_keys=True)
-    same = json.dumps(nb, sort_keys=True) == stable  # (a bool: no slow diff of two notebooks)
+    same = (
+        json.dumps(nb, sort_keys=True) == stable
+    )  # (a bool: no slow diff of two notebooks)
     assert same, f"{md.stem}.ipynb keeps random widget model ids: run `make notebooks`"
 
 
@@ -117,28 +139,42 @@ def test_prose_comes_in_language_pairs(chapter):
         assert len(lang) <= 1, f"{where}: tagged both lang-ko and lang-en"
         if not lang:
             kinds = set(blocks(cell.source))
-            assert kinds <= {"heading_open"} and kinds, \
-                f"{where}: an untagged markdown cell holds headings only " \
+            assert kinds <= {"heading_open"} and kinds, (
+                f"{where}: an untagged markdown cell holds headings only "
                 "(prose goes in lang-ko / lang-en cells)"
+            )
             for line in cell.source.strip().splitlines():
                 if not line.strip():
                     continue
                 m = HEADING.match(line)
                 assert m, f"{where}: heading not written '한국어 · English': {line!r}"
-                assert HANGUL.search(m["ko"]) and not HANGUL.search(m["en"]), \
+                assert HANGUL.search(m["ko"]) and not HANGUL.search(m["en"]), (
                     f"{where}: heading halves are not Korean · English: {line!r}"
+                )
             continue
-        assert "heading_open" not in blocks(cell.source), f"{where}: headings go in untagged cells"
+        assert "heading_open" not in blocks(cell.source), (
+            f"{where}: headings go in untagged cells"
+        )
         if lang == {"lang-ko"}:
             nxt = cells[i + 1] if i + 1 < len(cells) else None
-            assert nxt is not None and nxt.cell_type == "markdown" and "lang-en" in tags(nxt), \
-                f"{where}: a lang-ko cell must be followed by its lang-en partner"
-            assert HANGUL.search(cell.source), f"{where}: lang-ko cell without Korean text"
+            assert (
+                nxt is not None
+                and nxt.cell_type == "markdown"
+                and "lang-en" in tags(nxt)
+            ), f"{where}: a lang-ko cell must be followed by its lang-en partner"
+            assert HANGUL.search(cell.source), (
+                f"{where}: lang-ko cell without Korean text"
+            )
         else:
             prev = cells[i - 1] if i > 0 else None
-            assert prev is not None and prev.cell_type == "markdown" and "lang-ko" in tags(prev), \
-                f"{where}: a lang-en cell must follow its lang-ko partner"
-            assert not HANGUL.search(cell.source), f"{where}: Korean text in a lang-en cell"
+            assert (
+                prev is not None
+                and prev.cell_type == "markdown"
+                and "lang-ko" in tags(prev)
+            ), f"{where}: a lang-en cell must follow its lang-ko partner"
+            assert not HANGUL.search(cell.source), (
+                f"{where}: Korean text in a lang-en cell"
+            )
 
 
 def test_markdown_stays_clean_in_jupyter(chapter):
@@ -146,8 +182,10 @@ def test_markdown_stays_clean_in_jupyter(chapter):
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
             m = RAW_MYST.search(cell.source)
-            assert not m, f"{md.name} markdown cell {i}: MyST-only syntax {m.group(0)!r} " \
-                          "shows verbatim in Jupyter/Colab"
+            assert not m, (
+                f"{md.name} markdown cell {i}: MyST-only syntax {m.group(0)!r} "
+                "shows verbatim in Jupyter/Colab"
+            )
 
 
 def test_install_cell_matches_the_repository_setting(chapter):
@@ -156,8 +194,10 @@ def test_install_cell_matches_the_repository_setting(chapter):
     expected = sync_install_cell.install_cell_source(url, branch)
     for name, notebook in ((md.name, text_nb), (f"{md.stem}.ipynb", nb)):
         first = notebook.cells[[c.cell_type for c in notebook.cells].index("code")]
-        assert first.source == expected, \
-            f"{name}: first code cell is not the install cell: run tools/sync_install_cell.py"
+        assert first.source == expected, (
+            f"{name}: first code cell is not the install "
+            "cell: run tools/sync_install_cell.py"
+        )
         assert tags(first) == set(sync_install_cell.TAGS)
 
 
@@ -169,5 +209,7 @@ def test_repository_setting_drives_launch_buttons_and_binder():
     assert launch["binderhub_url"] == "https://mybinder.org"
     assert launch["colab_url"] == "https://colab.research.google.com"
     binder = (ROOT / "binder" / "requirements.txt").read_text()
-    assert "download.pytorch.org/whl/cpu" in binder and re.search(r"^torch\b", binder, re.M)
+    assert "download.pytorch.org/whl/cpu" in binder and re.search(
+        r"^torch\b", binder, re.M
+    )
     assert "pip install" in (ROOT / "binder" / "postBuild").read_text()

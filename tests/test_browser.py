@@ -1,25 +1,28 @@
-"""The built book in a real browser: Playwright drives Debian's chromium (tools/install_browser.sh).
+"""The built book in a real browser: Playwright drives
+Debian's chromium (tools/install_browser.sh).
 
-The book is built once per session (`jupyter-book build . -W -n --keep-going`; incremental,
-and jupyter-cache re-runs only chapters whose code changed) and served from _build/html on
-127.0.0.1. Every page of _toc.yml is checked in Korean and in English: the other language is
-nowhere visible (text of the article, the navigation and the page footer; code and outputs
-aside; `lang-both` marks what is legitimately both, the glossary's term columns), the
-language is set before the body renders (no flash), the choice carries to the next page and
-survives a reload, launch links point at notebooks that exist, and the console stays clean
-except for requests to the outside world, which are blocked. The book loads no widget bundle
-(its controls are native and precomputed: tests/test_static_controls.py); MathJax is served
-by the book itself, so formulas are really typeset.
+The book is built once per session (`jupyter-book build . -W -n --keep-going`;
+incremental, and jupyter-cache re-runs only chapters whose code changed) and served
+from _build/html on 127.0.0.1. Every page of _toc.yml is checked in Korean and in
+English: the other language is nowhere visible (text of the article, the navigation
+and the page footer; code and outputs aside; `lang-both` marks what is legitimately
+both, the glossary's term columns), the language is set before the body renders (no
+flash), the choice carries to the next page and survives a reload, launch links
+point at notebooks that exist, and the console stays clean except for requests to
+the outside world, which are blocked. The book loads no widget bundle (its controls
+are native and precomputed: tests/test_static_controls.py); MathJax is served by
+the book itself, so formulas are really typeset.
 
 The book on every screen (issue 11): at a phone's 390 px and at 1280 px, no page pans
-sideways, the sidebar drawers open, display equations never overflow their box without a
-scrollbar, code fits its column; the interface (tooltips, menus, search page, copy button)
-speaks the reader's language; search finds Korean stems and shows snippets in the reader's
-language; `?lang=` wins and is remembered; figures have alt texts; no request leaves the
-book's host and each page's first load stays within the gzip budget (PAGE_BUDGET); the
-figures go to test-artifacts/page-weight.txt and test-artifacts/layout-report.txt.
-Screenshots go to test-artifacts/.
+sideways, the sidebar drawers open, display equations never overflow their box
+without a scrollbar, code fits its column; the interface (tooltips, menus, search
+page, copy button) speaks the reader's language; search finds Korean stems and shows
+snippets in the reader's language; `?lang=` wins and is remembered; figures have alt
+texts; no request leaves the book's host and each page's first load stays within the
+gzip budget (PAGE_BUDGET); the figures go to test-artifacts/page-weight.txt and
+test-artifacts/layout-report.txt. Screenshots go to test-artifacts/.
 """
+
 import functools
 import gzip
 import http.server
@@ -33,6 +36,7 @@ import urllib.parse
 
 import pytest
 import yaml
+
 from browser_path import find_chromium
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -40,17 +44,29 @@ HTML = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "test-artifacts"
 VENDOR = ROOT / "tools" / "browser" / "node_modules"
 CHROMIUM = find_chromium()
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-PAGES = [TOC["root"]] + [e["file"] for e in TOC.get("chapters", [])] + [
-    e["file"] for part in TOC.get("parts", []) for e in part.get("chapters", [])]
+PAGES = (
+    [TOC["root"]]
+    + [e["file"] for e in TOC.get("chapters", [])]
+    + [e["file"] for part in TOC.get("parts", []) for e in part.get("chapters", [])]
+)
 CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
-JSDELIVR = re.compile(r"https://cdn\.jsdelivr\.net/npm/((?:@[^/@]+/)?[^/@]+)@([^/]+)/(.+)")
+JSDELIVR = re.compile(
+    r"https://cdn\.jsdelivr\.net/npm/((?:@[^/@]+/)?[^/@]+)@([^/]+)/(.+)"
+)
 LANGS = {"ko": "ko-KR", "en": "en-US"}
 PHONE, DESKTOP = 390, 1280
-PAGE_BUDGET = 2_000_000   # bytes, gzip-compressed, transferred on a page's first load
+PAGE_BUDGET = 2_000_000  # bytes, gzip-compressed, transferred on a page's first load
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -63,29 +79,37 @@ def vendored(url):
     name, version, path = m.groups()
     pkg = VENDOR / name
     manifest = pkg / "package.json"
-    if (pkg / path).is_file() and manifest.is_file() and \
-            f'"version": "{version}"' in manifest.read_text():
+    if (
+        (pkg / path).is_file()
+        and manifest.is_file()
+        and f'"version": "{version}"' in manifest.read_text()
+    ):
         return pkg / path
     return None
+
 
 # Runs in the page: every problem with what is visible in language `lang`.
 CHECK_LANGUAGE = r"""
 (lang) => {
   const HANGUL = /[\uac00-\ud7a3\u3131-\u318e]/;
-  const LATIN_PROSE = /[A-Za-z]{2,}(?:[\s,.;:'’-]+[A-Za-z]{2,}){2,}/;  // three English words
+  // three English words
+  const LATIN_PROSE = /[A-Za-z]{2,}(?:[\s,.;:'’-]+[A-Za-z]{2,}){2,}/;
   const other = lang === "ko" ? "lang-en" : "lang-ko";
   const problems = [];
-  const shown = (el) => el.checkVisibility({checkVisibilityCSS: true, checkOpacity: true});
-  const say = (what, el) => problems.push(what + ": " + el.textContent.trim().slice(0, 100));
+  const shown = (el) =>
+    el.checkVisibility({checkVisibilityCSS: true, checkOpacity: true});
+  const say = (what, el) =>
+    problems.push(what + ": " + el.textContent.trim().slice(0, 100));
   // nothing written for the other language is visible, anywhere on the page
   for (const el of document.querySelectorAll("." + other)) {
     if (shown(el)) say("visible ." + other, el);
   }
   // the visible text of the article, navigation, page TOC, prev/next and footer
-  const regions = "article.bd-article, nav.bd-docs-nav, .navbar-brand, .search-button-field, " +
-                  ".tocsection, #pst-page-toc-nav, .prev-next-area, .bd-footer-content";
-  const skip = "pre, code, kbd, .cell_output, .output, .math, mjx-container, script, style, " +
-               ".lang-both, .headerlink, .widget-subarea";
+  const regions = "article.bd-article, nav.bd-docs-nav, .navbar-brand, " +
+                  ".search-button-field, .tocsection, #pst-page-toc-nav, " +
+                  ".prev-next-area, .bd-footer-content";
+  const skip = "pre, code, kbd, .cell_output, .output, .math, mjx-container, " +
+               "script, style, .lang-both, .headerlink, .widget-subarea";
   const headings = "h1, h2, h3, h4, h5, h6, .prev-next-title, .logo__title, nav a";
   for (const region of document.querySelectorAll(regions)) {
     const walker = document.createTreeWalker(region, NodeFilter.SHOW_TEXT);
@@ -95,8 +119,8 @@ CHECK_LANGUAGE = r"""
       if (lang === "en" && HANGUL.test(text)) say("Korean text in English mode", el);
     }
     if (lang !== "ko") continue;
-    // Korean mode: no English words in a heading or title (any visible piece of text in it),
-    // and no block of English prose
+    // Korean mode: no English words in a heading or title (any visible piece of
+    // text in it), and no block of English prose
     for (const el of region.querySelectorAll(headings)) {
       if (el.closest(skip) || !shown(el)) continue;
       const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
@@ -116,12 +140,14 @@ CHECK_LANGUAGE = r"""
         say("English text in Korean mode", el);
     }
   }
-  if (HANGUL.test(document.title) !== (lang === "ko")) problems.push("<title>: " + document.title);
+  if (HANGUL.test(document.title) !== (lang === "ko"))
+    problems.push("<title>: " + document.title);
   return problems;
 }
 """
 
-# Records the language the page had when <body> was created (an init script: it runs first).
+# Records the language the page had when <body> was
+# created (an init script: it runs first).
 LANG_AT_BODY = """
 new MutationObserver((_, observer) => {
   if (document.body) {
@@ -135,11 +161,22 @@ new MutationObserver((_, observer) => {
 # ---------------------------------------------------------------- fixtures
 @pytest.fixture(scope="session")
 def book():
-    """Build the book (incrementally) the way `make book` does; return the HTML folder."""
-    env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "D2LMINI_DISPLAY")}
+    """Build the book (incrementally) the way `make
+    book` does; return the HTML folder."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MPLBACKEND", "D2LMINI_DISPLAY")
+    }
     exe = pathlib.Path(sys.executable).with_name("jupyter-book")
-    run = subprocess.run([str(exe), "build", ".", "-W", "-n", "--keep-going"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=1500)
+    run = subprocess.run(
+        [str(exe), "build", ".", "-W", "-n", "--keep-going"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
     if run.returncode != 0:
         pytest.fail("jupyter-book build failed:\n" + (run.stdout + run.stderr)[-6000:])
     return HTML
@@ -151,8 +188,9 @@ def server(book):
         def log_message(self, *args):
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                            functools.partial(Quiet, directory=str(book)))
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(book))
+    )
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}/"
@@ -163,8 +201,10 @@ def server(book):
 @pytest.fixture(scope="session")
 def browser():
     if CHROMIUM is None:
-        pytest.fail("no chromium found: run `bash tools/install_browser.sh` (or set "
-                    "D2LMINI_CHROMIUM to a chromium or chrome)")
+        pytest.fail(
+            "no chromium found: run `bash tools/install_browser.sh` (or set "
+            "D2LMINI_CHROMIUM to a chromium or chrome)"
+        )
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -172,12 +212,14 @@ def browser():
 
 
 class Session:
-    """One browser context (one reader): blocks the outside world, logs what went wrong."""
+    """One browser context (one reader): blocks the
+    outside world, logs what went wrong."""
 
     def __init__(self, browser, base, lang, width=DESKTOP):
         self.base, self.blocked, self.errors, self.vendored = base, set(), [], []
-        self.context = browser.new_context(locale=LANGS[lang],
-                                           viewport={"width": width, "height": 900})
+        self.context = browser.new_context(
+            locale=LANGS[lang], viewport={"width": width, "height": 900}
+        )
         self.context.route("**/*", self._route)
         self.context.add_init_script(LANG_AT_BODY)
         self.page = self.context.new_page()
@@ -192,8 +234,11 @@ class Session:
         if local:
             self.vendored.append(url)
             ctype = "application/javascript" if local.suffix == ".js" else None
-            return route.fulfill(path=str(local), content_type=ctype,
-                                 headers={"Access-Control-Allow-Origin": "*"})
+            return route.fulfill(
+                path=str(local),
+                content_type=ctype,
+                headers={"Access-Control-Allow-Origin": "*"},
+            )
         self.blocked.add(url)
         return route.abort()
 
@@ -206,7 +251,8 @@ class Session:
         self.errors.append(f"console: {msg.text} ({url})")
 
     def open(self, page, settle=False):
-        """Load a page (all its scripts have run); ``settle``: also wait for the network."""
+        """Load a page (all its scripts have run);
+        ``settle``: also wait for the network."""
         self.page.goto(self.base + page + ".html", wait_until="load")
         if settle:
             self.page.wait_for_load_state("networkidle")
@@ -239,11 +285,17 @@ def test_every_page_shows_one_language(reader, lang):
     ARTIFACTS.mkdir(exist_ok=True)
     for page in PAGES:
         p = s.open(page)
-        assert s.lang() == lang, f"{page}: browser language {LANGS[lang]} should pick {lang}"
-        assert p.evaluate("window.__langAtBody") == lang, \
-            f"{page}: the language was set after <body> was created (a flash of the other one)"
+        assert s.lang() == lang, (
+            f"{page}: browser language {LANGS[lang]} should pick {lang}"
+        )
+        assert p.evaluate("window.__langAtBody") == lang, (
+            f"{page}: the language was set after <body> "
+            "was created (a flash of the other one)"
+        )
         assert p.evaluate("document.documentElement.lang") == lang
-        assert p.locator(".bilingual-toggle").is_visible(), f"{page}: no language toggle"
+        assert p.locator(".bilingual-toggle").is_visible(), (
+            f"{page}: no language toggle"
+        )
         problems = p.evaluate(CHECK_LANGUAGE, lang)
         assert not problems, f"{page} ({lang}):\n" + "\n".join(problems[:20])
         assert not s.errors, f"{page} ({lang}):\n" + "\n".join(s.errors)
@@ -258,8 +310,12 @@ def test_choice_carries_to_the_next_page_and_the_next_visit(reader):
     p.locator(".bilingual-toggle").click()
     assert s.lang() == "en"
     h1 = p.locator("article h1")
-    assert h1.locator(".lang-en").is_visible() and not h1.locator(".lang-ko").is_visible()
-    assert "Recurrent Neural Networks" in p.title() and not re.search("[가-힣]", p.title())
+    assert (
+        h1.locator(".lang-en").is_visible() and not h1.locator(".lang-ko").is_visible()
+    )
+    assert "Recurrent Neural Networks" in p.title() and not re.search(
+        "[가-힣]", p.title()
+    )
     with p.expect_navigation(wait_until="load"):
         p.locator(".prev-next-area a.right-next").click()
     assert p.url.endswith(PAGES[1] + ".html") and s.lang() == "en"
@@ -278,49 +334,71 @@ def test_launch_links_open_the_committed_notebook(reader):
     url = CONFIG["repository"]["url"].rstrip("/")
     owner_repo = urllib.parse.urlparse(url).path.strip("/")
     branch = CONFIG["repository"]["branch"]
-    colab_re = rf"https://colab\.research\.google\.com/github/{owner_repo}/blob/{branch}/(.+)"
+    colab_re = (
+        rf"https://colab\.research\.google\.com/github/{owner_repo}/blob/{branch}/(.+)"
+    )
     binder_re = rf"https://mybinder\.org/v2/gh/{owner_repo}/{branch}\?urlpath=tree/(.+)"
     for page in CHAPTERS:
         p = s.open(page)
-        hrefs = p.eval_on_selector_all(".dropdown-launch-buttons a", "els => els.map(e => e.href)")
-        colab = [h for h in hrefs if h.startswith(CONFIG["launch_buttons"]["colab_url"])]
-        binder = [h for h in hrefs if h.startswith(CONFIG["launch_buttons"]["binderhub_url"])]
+        hrefs = p.eval_on_selector_all(
+            ".dropdown-launch-buttons a", "els => els.map(e => e.href)"
+        )
+        colab = [
+            h for h in hrefs if h.startswith(CONFIG["launch_buttons"]["colab_url"])
+        ]
+        binder = [
+            h for h in hrefs if h.startswith(CONFIG["launch_buttons"]["binderhub_url"])
+        ]
         assert len(colab) == 1 and len(binder) == 1, f"{page}: {hrefs}"
         m = re.fullmatch(colab_re, colab[0])
         assert m and m.group(1) == page + ".ipynb", colab[0]
         m = re.fullmatch(binder_re, binder[0])
         assert m and urllib.parse.unquote(m.group(1)) == page + ".ipynb", binder[0]
-        assert (ROOT / (page + ".ipynb")).is_file(), f"{page}.ipynb is not in the repository"
+        assert (ROOT / (page + ".ipynb")).is_file(), (
+            f"{page}.ipynb is not in the repository"
+        )
 
 
 def test_formulas_are_typeset(reader):
     url = CONFIG["sphinx"]["config"]["mathjax_path"]
-    assert "://" not in url, f"mathjax_path {url}: MathJax must be served by the book itself"
+    assert "://" not in url, (
+        f"mathjax_path {url}: MathJax must be served by the book itself"
+    )
     assert (HTML / "_static" / url).is_file(), f"_static/{url} is not in the built book"
     for lang in LANGS:
         s = reader(lang)
         for page in CHAPTERS:
             p = s.open(page, settle=True)
-            p.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise"
-                                " && MathJax.startup.document.processed !== undefined",
-                                timeout=15000)
+            p.wait_for_function(
+                "window.MathJax && MathJax.startup && MathJax.startup.promise"
+                " && MathJax.startup.document.processed !== undefined",
+                timeout=15000,
+            )
             p.evaluate("MathJax.startup.promise")
             typeset = p.locator("article mjx-container").count()
             sources = p.locator("article .math").count()
-            assert sources > 0 and typeset >= sources, \
+            assert sources > 0 and typeset >= sources, (
                 f"{page} ({lang}): {typeset} typeset formulas for {sources} in the page"
+            )
             errors = p.locator("article mjx-merror").count()
-            assert errors == 0, f"{page} ({lang}): {errors} formulas MathJax could not typeset"
-            assert not s.blocked, f"{page}: requests to the outside world: {sorted(s.blocked)}"
+            assert errors == 0, (
+                f"{page} ({lang}): {errors} formulas MathJax could not typeset"
+            )
+            assert not s.blocked, (
+                f"{page}: requests to the outside world: {sorted(s.blocked)}"
+            )
             assert not s.errors, f"{page} ({lang}):\n" + "\n".join(s.errors)
 
 
-# ---------------------------------------------------------------- every screen (issue 11)
+# ----------------------------------------------------------------
+# every screen (issue 11)
 def typeset(p):
     """Wait until MathJax (when the page loads it) has typeset the page."""
     if p.evaluate("!!document.querySelector('script[src*=\"mathjax\"]')"):
-        p.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
-                            timeout=15000)
+        p.wait_for_function(
+            "window.MathJax && MathJax.startup && MathJax.startup.promise",
+            timeout=15000,
+        )
         p.evaluate("MathJax.startup.promise")
 
 
@@ -332,21 +410,53 @@ def report(name, lines):
 
 # the theme's (and Sphinx's, myst-nb's, sphinx-copybutton's) English interface strings
 THEME_ENGLISH = [
-    "Skip to main content", "Back to top", "Toggle primary sidebar", "Toggle secondary sidebar",
-    "previous", "next", "previous page", "next page", "Search", "Search Results", "Searching",
-    "Contents", "On this page", "Color mode", "Light", "Dark", "System Settings",
-    "Fullscreen mode", "Source repository", "Download this page", "Download source file",
-    "Download notebook file", "Print to PDF", "Launch interactive content", "Launch on Colab",
-    "Launch on Binder", "Copy", "Copy to clipboard", "Link to this heading",
-    "Show code cell source", "Hide code cell source", "Toggle hidden content",
-    "Site navigation", "Section Navigation", "Version warning", "Page", "Main",
+    "Skip to main content",
+    "Back to top",
+    "Toggle primary sidebar",
+    "Toggle secondary sidebar",
+    "previous",
+    "next",
+    "previous page",
+    "next page",
+    "Search",
+    "Search Results",
+    "Searching",
+    "Contents",
+    "On this page",
+    "Color mode",
+    "Light",
+    "Dark",
+    "System Settings",
+    "Fullscreen mode",
+    "Source repository",
+    "Download this page",
+    "Download source file",
+    "Download notebook file",
+    "Print to PDF",
+    "Launch interactive content",
+    "Launch on Colab",
+    "Launch on Binder",
+    "Copy",
+    "Copy to clipboard",
+    "Link to this heading",
+    "Show code cell source",
+    "Hide code cell source",
+    "Toggle hidden content",
+    "Site navigation",
+    "Section Navigation",
+    "Version warning",
+    "Page",
+    "Main",
 ]
-# Runs in the page: the interface strings shown (text and tooltips/names), outside the prose
+# Runs in the page: the interface strings shown (text
+# and tooltips/names), outside the prose
 INTERFACE_STRINGS = r"""
 () => {
-  const prose = "article.bd-article p, article.bd-article li, article.bd-article td, " +
-                "article.bd-article h1, article.bd-article h2, article.bd-article h3, " +
-                "pre, code, .cell_output, mjx-container, script, style, #search-results ul";
+  const prose = "article.bd-article p, article.bd-article li, " +
+                "article.bd-article td, article.bd-article h1, " +
+                "article.bd-article h2, article.bd-article h3, " +
+                "pre, code, .cell_output, mjx-container, script, style, " +
+                "#search-results ul";
   const hidden = (el) => el.closest(".lang-ko, .lang-en") &&
                          !el.closest(".lang-ko, .lang-en").checkVisibility();
   const out = [];
@@ -355,10 +465,12 @@ INTERFACE_STRINGS = r"""
     for (const a of ["title", "aria-label", "data-tooltip", "data-bs-original-title",
                      "data-bs-title", "placeholder"]) {
       const v = el.getAttribute(a);
-      if (v && !el.closest("mjx-container, .cell_output, pre")) out.push(a + ": " + v.trim());
+      if (v && !el.closest("mjx-container, .cell_output, pre"))
+        out.push(a + ": " + v.trim());
     }
-    if (el.closest(prose) && !el.closest("details.hide > summary, .bd-search-container > h1, " +
-                                         ".bd-search-container > p, #search-results > h2"))
+    if (el.closest(prose) &&
+        !el.closest("details.hide > summary, .bd-search-container > h1, " +
+                    ".bd-search-container > p, #search-results > h2"))
       continue;
     for (const n of el.childNodes) {
       if (n.nodeType === 3 && n.textContent.trim() && (el.checkVisibility() ||
@@ -382,8 +494,15 @@ def test_interface_speaks_the_reader_language(reader, lang):
         shown = p.evaluate(INTERFACE_STRINGS)
         values = [x.split(": ", 1)[1] for x in shown]
         if lang == "ko":
-            bad = sorted({v for v in values if v in english or
-                          v.rstrip(".…") in english or v.startswith("Launch on")})
+            bad = sorted(
+                {
+                    v
+                    for v in values
+                    if v in english
+                    or v.rstrip(".…") in english
+                    or v.startswith("Launch on")
+                }
+            )
             assert not bad, f"{page}: English interface strings in Korean mode: {bad}"
         else:
             bad = sorted({v for v in values if re.search("[가-힣]", v)})
@@ -391,7 +510,9 @@ def test_interface_speaks_the_reader_language(reader, lang):
         # the footer: copyright, license and attribution, in the reader's language
         footer = p.locator(".bilingual-license").inner_text()
         for needle in ("Dive into Deep Learning", "CC BY-SA 4.0", "MIT-0", "MIT"):
-            assert needle in footer, f"{page}: the footer does not say {needle!r}: {footer}"
+            assert needle in footer, (
+                f"{page}: the footer does not say {needle!r}: {footer}"
+            )
         assert bool(re.search("[가-힣]", footer)) == (lang == "ko")
         assert not s.errors, f"{page} ({lang}):\n" + "\n".join(s.errors)
 
@@ -408,19 +529,27 @@ def test_phone_no_sideways_scrolling_equations_and_drawers(reader, lang):
             cut += equations(p, page, PHONE)
         width = p.evaluate("document.documentElement.scrollWidth")
         if width > PHONE:
-            culprit = p.evaluate("""(vw) => [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > vw + 1 && e.checkVisibility())
-                .slice(0, 3).map(e => e.tagName + '.' + String(e.className).slice(0, 40))""", PHONE)
+            culprit = p.evaluate(
+                """(vw) => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > vw + 1
+                             && e.checkVisibility())
+                .slice(0, 3)
+                .map(e => e.tagName + '.' + String(e.className).slice(0, 40))""",
+                PHONE,
+            )
             wide.append(f"{page}: {width}px ({', '.join(culprit)})")
         if page == CHAPTERS[0]:
-            p.screenshot(path=str(ARTIFACTS / f"phone-{pathlib.Path(page).name}-{lang}.png"))
+            p.screenshot(
+                path=str(ARTIFACTS / f"phone-{pathlib.Path(page).name}-{lang}.png")
+            )
     assert not wide, f"pages wider than a {PHONE}px phone ({lang}):\n" + "\n".join(wide)
     assert not cut, f"display equations cut off at {PHONE}px:\n" + "\n".join(cut)
     # the drawers: the visible ☰ opens the book's contents, the list icon the page's
     p = s.open(CHAPTERS[0])
-    for button, dialog in ((".bd-header-article .primary-toggle", "#pst-primary-sidebar-modal"),
-                           (".bd-header-article .secondary-toggle",
-                            "#pst-secondary-sidebar-modal")):
+    for button, dialog in (
+        (".bd-header-article .primary-toggle", "#pst-primary-sidebar-modal"),
+        (".bd-header-article .secondary-toggle", "#pst-secondary-sidebar-modal"),
+    ):
         p.locator(button).click()
         p.wait_for_function(f"document.querySelector('{dialog}').open", timeout=5000)
         link = p.locator(f"{dialog} a[href]").first
@@ -436,15 +565,21 @@ def test_desktop_toggle_collapses_the_sidebar_and_one_search_field(reader):
     s = reader("ko")
     p = s.open(CHAPTERS[0])
     assert not p.locator("#pst-header").is_visible(), "the empty top bar is shown"
-    fields = [i for i in range(p.locator(".search-button-field, .search-button").count())
-              if p.locator(".search-button-field, .search-button").nth(i).is_visible()]
+    fields = [
+        i
+        for i in range(p.locator(".search-button-field, .search-button").count())
+        if p.locator(".search-button-field, .search-button").nth(i).is_visible()
+    ]
     assert len(fields) <= 2, "more than one search field and button"
     sidebar = p.locator("#pst-primary-sidebar")
     assert sidebar.is_visible()
     p.locator(".bd-header-article .primary-toggle").click()
-    p.wait_for_function("document.querySelector('#pst-primary-sidebar')"
-                        ".classList.contains('pst-sidebar-hidden')", timeout=5000)
-    p.wait_for_timeout(400)   # the theme's transition
+    p.wait_for_function(
+        "document.querySelector('#pst-primary-sidebar')"
+        ".classList.contains('pst-sidebar-hidden')",
+        timeout=5000,
+    )
+    p.wait_for_timeout(400)  # the theme's transition
     assert not sidebar.is_visible(), "☰ does not collapse the sidebar on a desktop"
     p.locator(".bd-header-article .primary-toggle").click()
     p.wait_for_timeout(400)
@@ -453,8 +588,8 @@ def test_desktop_toggle_collapses_the_sidebar_and_one_search_field(reader):
     p.screenshot(path=str(ARTIFACTS / "desktop-9_1-ko.png"))
 
 
-# Runs in the page: each display equation, whether it is cut off (wider than its box, or than
-# the article, without scrolling) and whether it scrolls in its box
+# Runs in the page: each display equation, whether it is cut off (wider than its
+# box, or than the article, without scrolling) and whether it scrolls in its box
 EQUATIONS = r"""
 () => [...document.querySelectorAll('article mjx-container[display="true"]')].map(e => {
   const box = e.closest('div.math') || e;
@@ -471,15 +606,23 @@ EQUATIONS = r"""
 
 
 def equations(p, page, width):
-    """Problems (cut-off display equations) of a typeset page; reports those that scroll."""
+    """Problems (cut-off display equations) of a
+    typeset page; reports those that scroll."""
     found = p.evaluate(EQUATIONS)
-    report("layout-report.txt", [f"{page} at {width}px: display equation scrolls: {e['tex']}"
-                                 for e in found if e["scrolls"]])
+    report(
+        "layout-report.txt",
+        [
+            f"{page} at {width}px: display equation scrolls: {e['tex']}"
+            for e in found
+            if e["scrolls"]
+        ],
+    )
     return [f"{page} at {width}px: {e['tex']}" for e in found if e["cut"]]
 
 
 def test_desktop_equations_and_code_fit(reader):
-    """At 1280 px no display equation is cut off, and code/outputs fit the text column."""
+    """At 1280 px no display equation is cut off, and
+    code/outputs fit the text column."""
     s = reader("en")
     cut, wide = [], []
     for page in CHAPTERS:
@@ -493,11 +636,23 @@ def test_desktop_equations_and_code_fit(reader):
               line: e.textContent.split('\\n').sort((a, b) => b.length - a.length)[0]}))
               .filter(b => b.wide > 1)"""):
             kind = "output" if block["out"] else "code"
-            wide.append((page, f"{page}: {kind} {block['wide']}px too wide: {block['line'][:80]}"))
+            wide.append(
+                (
+                    page,
+                    f"{page}: {kind} {block['wide']}px too wide: {block['line'][:80]}",
+                )
+            )
     assert not cut, f"display equations cut off at {DESKTOP}px:\n" + "\n".join(cut)
-    report("layout-report.txt", [f"code/output blocks wider than their column at {DESKTOP}px:"
-                                 f" {len(wide)}", *[w for _, w in wide]])
-    assert not wide, "blocks wider than the text column:\n" + "\n".join(w for _, w in wide)
+    report(
+        "layout-report.txt",
+        [
+            f"code/output blocks wider than their column at {DESKTOP}px: {len(wide)}",
+            *[w for _, w in wide],
+        ],
+    )
+    assert not wide, "blocks wider than the text column:\n" + "\n".join(
+        w for _, w in wide
+    )
 
 
 IMG = re.compile(r"<img\b[^>]*>")
@@ -505,7 +660,9 @@ IMG = re.compile(r"<img\b[^>]*>")
 
 def test_figures_have_alt_texts_in_the_reader_language(reader):
     missing = []
-    for page in CHAPTERS:   # the built pages: every figure (an output image) has a description
+    for (
+        page
+    ) in CHAPTERS:  # the built pages: every figure (an output image) has a description
         for tag in IMG.findall((HTML / f"{page}.html").read_text(encoding="utf-8")):
             if "_images/" not in tag:
                 continue
@@ -513,23 +670,28 @@ def test_figures_have_alt_texts_in_the_reader_language(reader):
             alt = m.group(1) if m else ""
             if not alt.strip() or re.search(r"[/\\]|\.(png|svg|jpe?g)$", alt):
                 missing.append((page, f"{page}: {alt or '(no alt)'}"))
-    for lang in LANGS:   # a bilingual alt shows the reader's half
+    for lang in LANGS:  # a bilingual alt shows the reader's half
         s = reader(lang)
         for page in CHAPTERS:
             if "data-alt-en" not in (HTML / f"{page}.html").read_text(encoding="utf-8"):
                 continue
             p = s.open(page)
-            for alt in p.eval_on_selector_all("article img[data-alt-en]",
-                                              "els => els.map(e => e.getAttribute('alt'))"):
-                assert bool(re.search("[가-힣]", alt)) == (lang == "ko") and " · " not in alt, \
-                    f"{page} ({lang}): alt not in the reader's language: {alt}"
+            for alt in p.eval_on_selector_all(
+                "article img[data-alt-en]", "els => els.map(e => e.getAttribute('alt'))"
+            ):
+                assert (
+                    bool(re.search("[가-힣]", alt)) == (lang == "ko")
+                    and " · " not in alt
+                ), f"{page} ({lang}): alt not in the reader's language: {alt}"
             break
-    assert not missing, "figures without an alt text:\n" + "\n".join(m for _, m in missing)
+    assert not missing, "figures without an alt text:\n" + "\n".join(
+        m for _, m in missing
+    )
 
 
 def test_figures_are_vector_graphics(book):
-    """Crisp on HiDPI screens and when zoomed: every chapter figure, and every precomputed
-    frame of the static controls, is an SVG (d2lmini.use_svg_display)."""
+    """Crisp on HiDPI screens and when zoomed: every chapter figure, and every
+    precomputed frame of the static controls, is an SVG (d2lmini.use_svg_display)."""
     raster, count = [], 0
     for page in CHAPTERS:
         for tag in IMG.findall((HTML / f"{page}.html").read_text(encoding="utf-8")):
@@ -546,16 +708,21 @@ def test_figures_are_vector_graphics(book):
 
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_shrunk_figures_zoom_in_place_on_a_phone(reader, lang):
-    """At 390 px a figure drawn wider than the column opens at its natural size by a tap (or
-    Enter), scrolling inside its own box, and fits the column again; the hint is in the
-    reader's language. At 1280 px a figure that fits is not zoomable."""
+    """At 390 px a figure drawn wider than the column opens at its natural size by a
+    tap (or Enter), scrolling inside its own box, and fits the column again; the hint
+    is in the reader's language. At 1280 px a figure that fits is not zoomable."""
     s = reader(lang, PHONE)
     p = s.open("chapters/9_4_rnn")
     p.wait_for_function("document.querySelectorAll('img.d2l-zoomable').length > 0")
-    sizes = p.eval_on_selector_all("img.d2l-zoomable", """els => els.map(e =>
-        [e.naturalWidth, e.getBoundingClientRect().width, e.getAttribute('title')])""")
+    sizes = p.eval_on_selector_all(
+        "img.d2l-zoomable",
+        """els => els.map(e =>
+        [e.naturalWidth, e.getBoundingClientRect().width, e.getAttribute('title')])""",
+    )
     assert len(sizes) >= 3 and all(n > w for n, w, _ in sizes), sizes
-    assert all(bool(re.search("[가-힣]", t)) == (lang == "ko") for _, _, t in sizes), sizes
+    assert all(bool(re.search("[가-힣]", t)) == (lang == "ko") for _, _, t in sizes), (
+        sizes
+    )
     widest = max(range(len(sizes)), key=lambda i: sizes[i][0])
     img = p.query_selector_all("img.d2l-zoomable")[widest]
     img.scroll_into_view_if_needed()
@@ -572,23 +739,35 @@ def test_shrunk_figures_zoom_in_place_on_a_phone(reader, lang):
     wide = reader(lang)
     p = wide.open("chapters/9_1_sequences")
     p.wait_for_load_state("load")
-    fits = p.eval_on_selector_all("article .cell_output img", """els => els.filter(e =>
-        e.naturalWidth <= e.getBoundingClientRect().width + 1).map(e => e.className)""")
+    fits = p.eval_on_selector_all(
+        "article .cell_output img",
+        """els => els.filter(e =>
+        e.naturalWidth <= e.getBoundingClientRect().width + 1).map(e => e.className)""",
+    )
     assert fits and not any("d2l-zoomable" in c for c in fits), fits
-    assert p.query_selector(".d2l-zoom-hint") is None   # a mouse has the tooltip
+    assert p.query_selector(".d2l-zoom-hint") is None  # a mouse has the tooltip
 
 
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_a_touch_screen_is_told_that_figures_zoom(browser, server, lang):
-    context = browser.new_context(locale=LANGS[lang], viewport={"width": PHONE, "height": 900},
-                                  has_touch=True, is_mobile=True)
+    context = browser.new_context(
+        locale=LANGS[lang],
+        viewport={"width": PHONE, "height": 900},
+        has_touch=True,
+        is_mobile=True,
+    )
     try:
         p = context.new_page()
         p.goto(server + "chapters/9_4_rnn.html", wait_until="load")
         p.wait_for_selector(".d2l-zoom-hint")
-        hints = p.eval_on_selector_all(".d2l-zoom-hint", "els => els.map(e => e.innerText)")
-        assert len(hints) == 1 and bool(re.search("[가-힣]", hints[0])) == (lang == "ko"), hints
-        follows = p.evaluate("""() => { const h = document.querySelector('.d2l-zoom-hint');
+        hints = p.eval_on_selector_all(
+            ".d2l-zoom-hint", "els => els.map(e => e.innerText)"
+        )
+        assert len(hints) == 1 and bool(re.search("[가-힣]", hints[0])) == (
+            lang == "ko"
+        ), hints
+        follows = p.evaluate("""() => {
+            const h = document.querySelector('.d2l-zoom-hint');
             return !!h.previousElementSibling.querySelector('img.d2l-zoomable'); }""")
         assert follows
     finally:
@@ -597,23 +776,31 @@ def test_a_touch_screen_is_told_that_figures_zoom(browser, server, lang):
 
 def test_accessibility_of_the_toggle_and_static_lang(reader):
     raw = (HTML / f"{PAGES[0]}.html").read_text(encoding="utf-8")
-    assert re.search(r'<html[^>]* lang="ko"', raw), "the static <html lang> is not the default, ko"
+    assert re.search(r'<html[^>]* lang="ko"', raw), (
+        "the static <html lang> is not the default, ko"
+    )
     for lang, label in (("ko", "English"), ("en", "한국어")):
         s = reader(lang)
         p = s.open(CHAPTERS[0])
         button = p.get_by_role("button", name=label, exact=False)
-        assert button.count() >= 1 and button.first.is_visible(), \
-            f"({lang}) no button whose accessible name contains its visible label {label!r}"
-        for _ in range(40):   # keyboard focus reaches the toggle, and shows a ring
+        assert button.count() >= 1 and button.first.is_visible(), (
+            f"({lang}) no button whose accessible name "
+            f"contains its visible label {label!r}"
+        )
+        for _ in range(40):  # keyboard focus reaches the toggle, and shows a ring
             p.keyboard.press("Tab")
-            if p.evaluate("document.activeElement.classList.contains('bilingual-toggle')"):
+            if p.evaluate(
+                "document.activeElement.classList.contains('bilingual-toggle')"
+            ):
                 break
         else:
             pytest.fail("Tab never reaches the language toggle")
-        ring = p.evaluate("""() => { const st = getComputedStyle(document.activeElement);
+        ring = p.evaluate("""() => {
+            const st = getComputedStyle(document.activeElement);
             return [st.outlineStyle, parseFloat(st.outlineWidth)]; }""")
         assert ring[0] != "none" and ring[1] >= 2, f"no visible focus ring: {ring}"
-        # hide-input toggles: a label in the reader's language, and it is the summary's name
+        # hide-input toggles: a label in the reader's
+        # language, and it is the summary's name
         summary = p.locator("details.hide > summary").first
         if summary.count():
             text = summary.inner_text().strip()
@@ -624,8 +811,9 @@ def test_accessibility_of_the_toggle_and_static_lang(reader):
 def test_link_carries_the_language_and_pages_name_both(reader):
     s = reader("ko")
     p = s.open(CHAPTERS[0])
-    alternates = p.eval_on_selector_all('link[rel="alternate"][hreflang]',
-                                        "els => els.map(e => [e.hreflang, e.href])")
+    alternates = p.eval_on_selector_all(
+        'link[rel="alternate"][hreflang]', "els => els.map(e => [e.hreflang, e.href])"
+    )
     langs = {h for h, _ in alternates}
     assert {"ko", "en", "x-default"} <= langs, alternates
     assert all(href.endswith(f"?lang={h}") for h, href in alternates if h in LANGS)
@@ -644,28 +832,44 @@ def test_link_carries_the_language_and_pages_name_both(reader):
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_search_finds_stems_with_snippets_in_the_reader_language(reader, lang):
     s = reader(lang)
-    queries = {"ko": ["역전파", "퍼플렉서티"], "en": ["perplexity", "backpropagation"]}[lang]
+    queries = {"ko": ["역전파", "퍼플렉서티"], "en": ["perplexity", "backpropagation"]}[
+        lang
+    ]
     p = s.page
     for query in queries:
         p.goto(s.base + "search.html?q=" + urllib.parse.quote(query), wait_until="load")
-        p.wait_for_function("document.querySelector('#search-results .search-summary') && "
-                            "/\\d/.test(document.querySelector('#search-results .search-summary')"
-                            ".textContent)", timeout=20000)
-        p.wait_for_timeout(800)   # snippets are fetched page by page
-        links = p.eval_on_selector_all("#search-results li > a", "els => els.map(e => e.href)")
+        p.wait_for_function(
+            "document.querySelector('#search-results .search-summary') && "
+            "/\\d/.test(document.querySelector('#search-results .search-summary')"
+            ".textContent)",
+            timeout=20000,
+        )
+        p.wait_for_timeout(800)  # snippets are fetched page by page
+        links = p.eval_on_selector_all(
+            "#search-results li > a", "els => els.map(e => e.href)"
+        )
         assert links, f"{query!r} ({lang}): no result"
-        if query == "역전파":   # only "역전파까지" is written in the book (intro)
-            assert any(link.split("#")[0].endswith("intro.html") for link in links), links
-        snippets = p.eval_on_selector_all("#search-results li p.context",
-                                          "els => els.map(e => e.textContent)")
+        if query == "역전파":  # only "역전파까지" is written in the book (intro)
+            assert any(link.split("#")[0].endswith("intro.html") for link in links), (
+                links
+            )
+        snippets = p.eval_on_selector_all(
+            "#search-results li p.context", "els => els.map(e => e.textContent)"
+        )
         assert snippets, f"{query!r}: no snippets"
         for text in snippets:
-            assert "\\" not in text and "$$" not in text, f"{query!r}: TeX in a snippet: {text}"
-            assert bool(re.search("[가-힣]", text)) == (lang == "ko"), \
+            assert "\\" not in text and "$$" not in text, (
+                f"{query!r}: TeX in a snippet: {text}"
+            )
+            assert bool(re.search("[가-힣]", text)) == (lang == "ko"), (
                 f"{query!r} ({lang}): snippet in the other language: {text[:120]}"
-        titles = p.eval_on_selector_all("#search-results li > a",
-                                        "els => els.map(e => e.innerText)")
-        assert all(bool(re.search("[가-힣]", t)) == (lang == "ko") for t in titles), titles
+            )
+        titles = p.eval_on_selector_all(
+            "#search-results li > a", "els => els.map(e => e.innerText)"
+        )
+        assert all(bool(re.search("[가-힣]", t)) == (lang == "ko") for t in titles), (
+            titles
+        )
         progress = p.locator("#search-results .search-summary").inner_text()
         assert bool(re.search("[가-힣]", progress)) == (lang == "ko"), progress
     assert not s.errors, "\n".join(s.errors)
@@ -681,7 +885,8 @@ def gzip_size(path):
 
 
 def test_offline_and_light(browser, server):
-    """Each page on a first visit: no request leaves the book's host; gzip bytes <= budget."""
+    """Each page on a first visit: no request leaves
+    the book's host; gzip bytes <= budget."""
     lines, heavy, outside = [], [], []
     for page in PAGES:
         s = Session(browser, server, "ko")
@@ -690,14 +895,17 @@ def test_offline_and_light(browser, server):
         try:
             p = s.open(page)
             typeset(p)
-            try:   # a loaded CI machine may never be idle for 500 ms: count what came so far
+            # a loaded CI machine may never be idle for 500 ms: count what came so far
+            try:
                 p.wait_for_load_state("networkidle", timeout=30000)
             except sync_api.TimeoutError:
                 pass
             total = 0
             for url in dict.fromkeys(files):
                 if url.startswith(server):
-                    rel = urllib.parse.unquote(urllib.parse.urlparse(url).path.lstrip("/"))
+                    rel = urllib.parse.unquote(
+                        urllib.parse.urlparse(url).path.lstrip("/")
+                    )
                     path = HTML / rel
                     size = gzip_size(path) if path.is_file() else 0
                 else:
@@ -706,12 +914,15 @@ def test_offline_and_light(browser, server):
                     outside.append(f"{page}: {url}")
                 total += size
             mathjax = any("mathjax" in u.lower() for u in files)
-            # icons come from the theme's web fonts; its 1.5 MB fontawesome.js is not loaded
+            # icons come from the theme's web fonts;
+            # its 1.5 MB fontawesome.js is not loaded
             assert not any("fontawesome.js" in u for u in files), page
             assert p.evaluate("""[...document.fonts].some(f =>
                 f.family.includes('Font Awesome') && f.status === 'loaded')"""), page
-            lines.append(f"{page}: {len(set(files))} requests, {total / 1e6:.2f} MB gzip"
-                         f"{', MathJax' if mathjax else ''}")
+            lines.append(
+                f"{page}: {len(set(files))} requests, {total / 1e6:.2f} MB gzip"
+                f"{', MathJax' if mathjax else ''}"
+            )
             if total > PAGE_BUDGET:
                 heavy.append(page)
             if page == PAGES[0]:
@@ -725,14 +936,24 @@ def test_offline_and_light(browser, server):
 
 
 def test_alt_split_and_search_particles_agree():
-    """Build-side pieces without a browser: a bilingual alt is split; the particles stripped
-    from indexed words (_ext/bilingual.py) are those stripped from queries (bilingual.js)."""
+    """Build-side pieces without a browser: a bilingual alt is split;
+    the particles stripped from indexed words (_ext/bilingual.py) are
+    those stripped from queries (bilingual.js)."""
     sys.path.insert(0, str(ROOT / "_ext"))
     import bilingual
-    out = bilingual.split_alt('<img alt="잡음이 섞인 사인 곡선 · A noisy sine curve" src="x.png" />')
-    assert 'alt="잡음이 섞인 사인 곡선"' in out and 'data-alt-en="A noisy sine curve"' in out
+
+    out = bilingual.split_alt(
+        '<img alt="잡음이 섞인 사인 곡선 · A noisy sine curve" src="x.png" />'
+    )
+    assert (
+        'alt="잡음이 섞인 사인 곡선"' in out
+        and 'data-alt-en="A noisy sine curve"' in out
+    )
     assert bilingual.korean_stem("역전파까지") == "역전파"
-    assert bilingual.korean_stem("모델의") == "모델" and bilingual.korean_stem("평가") == "평가"
+    assert (
+        bilingual.korean_stem("모델의") == "모델"
+        and bilingual.korean_stem("평가") == "평가"
+    )
     js = (ROOT / "_static" / "bilingual.js").read_text(encoding="utf-8")
     m = re.search(r'var PARTICLES = \(((?:"[^"]*"\s*\+?\s*)+)\)', js)
     words = "".join(re.findall(r'"([^"]*)"', m.group(1))).split()

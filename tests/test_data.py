@@ -31,7 +31,10 @@ def test_sine_is_seeded():
 
 def test_k_step_predictions_feed_back_their_own_outputs():
     data = SineData(T=50, num_train=30, tau=2)
-    model = lambda X: X.sum(dim=1, keepdim=True)  # x_t = x_{t-1} + x_{t-2}
+
+    def model(X):
+        return X.sum(dim=1, keepdim=True)  # x_t = x_{t-1} + x_{t-2}
+
     preds = d2lmini.k_step_predictions(model, data, k=3)
     assert preds.shape == (50 - 2 - 3 + 1, 3)
     x = data.x
@@ -46,7 +49,8 @@ def test_k_step_predictions_feed_back_their_own_outputs():
 def test_timemachine_corpus_and_vocab(char_data):
     assert len(char_data.vocab) == 28  # <unk>, space, 26 letters
     assert char_data.vocab.to_tokens(char_data.corpus[:3]) == list(
-        d2lmini.preprocess(char_data.raw_text)[:3])
+        d2lmini.preprocess(char_data.raw_text)[:3]
+    )
 
 
 def test_loader_shapes_and_one_step_shift(char_data):
@@ -63,14 +67,14 @@ def test_targets_are_the_next_tokens_in_the_corpus(char_data):
     corpus = torch.tensor(char_data.corpus)
     for X, Y in char_data.val_dataloader():
         start = char_data.val_start
-        assert torch.equal(X[0], corpus[start:start + 16])
-        assert torch.equal(Y[0], corpus[start + 1:start + 17])
+        assert torch.equal(X[0], corpus[start : start + 16])
+        assert torch.equal(Y[0], corpus[start + 1 : start + 17])
         break
 
 
 def test_train_and_val_windows_share_no_token_position(char_data):
     steps = char_data.num_steps
-    train_positions = set(range(0, char_data.num_train - 1 + steps + 1))
+    train_positions = set(range(char_data.num_train - 1 + steps + 1))
     s = char_data.val_start
     val_positions = set(range(s, s + char_data.num_val - 1 + steps + 1))
     assert not train_positions & val_positions
@@ -78,18 +82,39 @@ def test_train_and_val_windows_share_no_token_position(char_data):
 
 
 def test_word_level_data(data_dir):
-    data = TimeMachine(batch_size=8, num_steps=5, num_train=100, num_val=50, token="word")
+    data = TimeMachine(
+        batch_size=8, num_steps=5, num_train=100, num_val=50, token="word"
+    )
     assert data.vocab.to_tokens(data.corpus[:2]) == ["the", "time"]
     assert not data.vocab.is_char_level
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"batch_size": 0, "num_steps": 5}, ValueError, "batch_size must be at least 1"),
-    ({"batch_size": 2, "num_steps": 0}, ValueError, "num_steps must be at least 1"),
-    ({"batch_size": 2, "num_steps": 2.5}, TypeError, "num_steps must be an integer"),
-    ({"batch_size": 2, "num_steps": 5, "token": "byte"}, ValueError, "token must be one of"),
-    ({"batch_size": 2, "num_steps": 32, "num_train": 10**6}, ValueError, "at most 173364"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (
+            {"batch_size": 0, "num_steps": 5},
+            ValueError,
+            "batch_size must be at least 1",
+        ),
+        ({"batch_size": 2, "num_steps": 0}, ValueError, "num_steps must be at least 1"),
+        (
+            {"batch_size": 2, "num_steps": 2.5},
+            TypeError,
+            "num_steps must be an integer",
+        ),
+        (
+            {"batch_size": 2, "num_steps": 5, "token": "byte"},
+            ValueError,
+            "token must be one of",
+        ),
+        (
+            {"batch_size": 2, "num_steps": 32, "num_train": 10**6},
+            ValueError,
+            "at most 173364",
+        ),
+    ],
+)
 def test_timemachine_bad_input(data_dir, kwargs, error, message):
     with pytest.raises(error, match=message):
         TimeMachine(**kwargs)

@@ -24,11 +24,13 @@ def test_env_var_points_at_verified_copy(data_dir):
 
 def test_download_verifies_and_caches(empty_cache, real_bytes, monkeypatch):
     calls = []
-    monkeypatch.setattr(download, "fetch", lambda url, timeout=30: calls.append(url) or real_bytes)
+    monkeypatch.setattr(
+        download, "fetch", lambda url, timeout=30: calls.append(url) or real_bytes
+    )
     assert download.timemachine_path() == empty_cache
     assert empty_cache.read_bytes() == real_bytes
     assert calls == [download.URL]
-    download.timemachine_path()          # cached: no second fetch
+    download.timemachine_path()  # cached: no second fetch
     assert len(calls) == 1
     assert not list(empty_cache.parent.glob("*.part"))
 
@@ -51,11 +53,14 @@ def test_sha1_mismatch_after_download_saves_nothing(empty_cache, monkeypatch):
 def test_offline_without_copy_says_what_to_do(empty_cache, monkeypatch):
     def offline(url, timeout=30):
         raise OSError("Network is unreachable")
+
     monkeypatch.setattr(download, "fetch", offline)
     with pytest.raises(ConnectionError) as err:
         download.timemachine_path()
     message = str(err.value)
-    assert download.URL in message and download.ENV_VAR in message and "root=" in message
+    assert (
+        download.URL in message and download.ENV_VAR in message and "root=" in message
+    )
 
 
 def test_env_var_without_file_is_a_clear_error(tmp_path, monkeypatch):

@@ -1,10 +1,11 @@
 """The graded exercises: checker, cases, grader, generated notebooks (issue 8).
 
 Unit tests of ``d2lmini.grading``; the fixture folder tests/grading_fixtures/submissions
-(full marks, partial, stubs and every hostile kind) is graded into expected.csv; negative
-controls earn nothing on any exercise; every message exists in both languages; the student
-notebooks are generated from the sources and hold no solution text.
+(full marks, partial, stubs and every hostile kind) is graded into expected.csv;
+negative controls earn nothing on any exercise; every message exists in both languages;
+the student notebooks are generated from the sources and hold no solution text.
 """
+
 import csv
 import doctest
 import json
@@ -35,8 +36,13 @@ import build_exercises  # noqa: E402
 
 
 def cli(*args, timeout=600):
-    return subprocess.run([sys.executable, "-m", "d2lmini.grading", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "d2lmini.grading", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
 
 
 # ---------------------------------------------------------------- the exercise list
@@ -88,9 +94,15 @@ def controls(ex):
 
     def raises(*args, **kwargs):
         raise ValueError("negative control")
-    return {"identity": identity, "constant 0": lambda *a, **k: 0,
-            "constant 1": lambda *a, **k: 1.0, "None": lambda *a, **k: None,
-            "zeros": zeros, "raises": raises}
+
+    return {
+        "identity": identity,
+        "constant 0": lambda *a, **k: 0,
+        "constant 1": lambda *a, **k: 1.0,
+        "None": lambda *a, **k: None,
+        "zeros": zeros,
+        "raises": raises,
+    }
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=[e.id for e in EXERCISES])
@@ -108,6 +120,7 @@ def test_oracle_passes_every_case_and_controls_earn_nothing(ex):
 def test_check_reports_a_correct_function():
     def perplexity(log_probs):
         return math.exp(-float(torch.as_tensor(log_probs).double().mean()))
+
     report = check("9.3-perplexity", perplexity)
     assert isinstance(report, CheckReport) and report.score == 2
     text, html = repr(report), report._repr_html_()
@@ -119,6 +132,7 @@ def test_check_reports_a_correct_function():
 def test_check_of_a_stub_says_not_implemented():
     def perplexity(log_probs):
         raise NotImplementedError("your code here")
+
     report = check("9.3-perplexity", perplexity)
     assert report.score == 0
     assert "not implemented yet · 아직 구현하지 않았습니다" in repr(report)
@@ -133,6 +147,7 @@ def test_check_shows_an_error_as_one_line_and_stops_long_cases():
     def slow(log_probs):
         while True:
             pass
+
     report = check("9.3-perplexity", slow, timeout=0.3)
     assert report.score == 0 and "stopped: took longer than 0.3 s" in repr(report)
 
@@ -152,6 +167,7 @@ def test_check_shows_wrong_values_and_mutation():
         for g in grads:
             g.mul_(0.5)
         return grads, 1.0
+
     report = check("9.5-clip-global-norm", clip_in_place)
     assert "changed its input" in repr(report) and "입력" in repr(report)
 
@@ -159,22 +175,28 @@ def test_check_shows_wrong_values_and_mutation():
 # ---------------------------------------------------------------- notebooks
 @pytest.mark.parametrize("md", SOURCES, ids=[p.stem for p in SOURCES])
 def test_student_and_solution_notebooks_are_up_to_date(md):
-    assert not build_exercises.out_of_date(md), \
+    assert not build_exercises.out_of_date(md), (
         "run `python tools/build_exercises.py` after editing the source"
+    )
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=[p.stem for p in SOURCES])
 def test_source_format(md):
     chapter = next(c for c, stem in NOTEBOOKS.items() if stem == md.stem)
     nb = jupytext.read(md)
-    checks = [c.source for c in nb.cells if c.cell_type == "code" and "check(" in c.source
-              and "import" not in c.source]
+    checks = [
+        c.source
+        for c in nb.cells
+        if c.cell_type == "code" and "check(" in c.source and "import" not in c.source
+    ]
     ids = [re.match(r'check\("([^"]+)", (\w+)\)$', s.strip()).groups() for s in checks]
     expected = [(ex.id, ex.function) for ex in EXERCISES if ex.chapter == chapter]
     assert ids == expected
     blocks = solution_blocks(md.read_text(encoding="utf-8"))
     assert len(blocks) == len(expected)
-    langs = [tuple(c.metadata.get("tags", [])) for c in nb.cells if c.cell_type == "markdown"]
+    langs = [
+        tuple(c.metadata.get("tags", [])) for c in nb.cells if c.cell_type == "markdown"
+    ]
     assert langs.count(("lang-ko",)) == langs.count(("lang-en",)) >= len(expected) + 1
 
 
@@ -182,8 +204,11 @@ def solution_namespace(md):
     nb = build_exercises.build(md, solution=True)
     namespace = {}
     for cell in nb.cells:
-        if cell.cell_type == "code" and "%pip" not in cell.source \
-                and not cell.source.startswith("check("):
+        if (
+            cell.cell_type == "code"
+            and "%pip" not in cell.source
+            and not cell.source.startswith("check(")
+        ):
             exec(compile(cell.source, str(md), "exec"), namespace)
     return nb, namespace
 
@@ -196,7 +221,8 @@ def test_worked_examples_hold_for_the_solutions(md):
         tag = tuple(cell.metadata.get("tags", []))
         if cell.cell_type == "markdown" and tag in (("lang-ko",), ("lang-en",)):
             examples.setdefault(tag, []).extend(
-                re.findall(r"```python\n(.*?)```", cell.source, re.S))
+                re.findall(r"```python\n(.*?)```", cell.source, re.S)
+            )
     assert examples[("lang-ko",)] == examples[("lang-en",)]
     assert len(examples[("lang-en",)]) >= 3
     parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(verbose=False)
@@ -207,9 +233,14 @@ def test_worked_examples_hold_for_the_solutions(md):
 
 
 def solution_lines(md):
-    """Lines of the reference solutions specific enough to be a leak if seen elsewhere."""
-    return {line.strip() for block in solution_blocks(md.read_text(encoding="utf-8"))
-            for line in block.splitlines() if len(line.strip()) >= 16}
+    """Lines of the reference solutions specific
+    enough to be a leak if seen elsewhere."""
+    return {
+        line.strip()
+        for block in solution_blocks(md.read_text(encoding="utf-8"))
+        for line in block.splitlines()
+        if len(line.strip()) >= 16
+    }
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=[p.stem for p in SOURCES])
@@ -217,15 +248,23 @@ def test_no_solution_text_in_student_notebook_or_built_book(md):
     lines = solution_lines(md)
     assert lines
     student = nbformat.read(ROOT / "exercises" / f"{md.stem}.ipynb", as_version=4)
-    text = "\n".join([c.source for c in student.cells]
-                     + [json.dumps(o, ensure_ascii=False) for c in student.cells
-                        for o in c.get("outputs", [])])
+    text = "\n".join(
+        [c.source for c in student.cells]
+        + [
+            json.dumps(o, ensure_ascii=False)
+            for c in student.cells
+            for o in c.get("outputs", [])
+        ]
+    )
     for line in lines:
         assert line not in text, f"solution line in the student notebook: {line}"
     page = ROOT / "_build" / "html" / "exercises" / f"{md.stem}.html"
     if page.exists():  # the book is built by tests/test_browser.py and `make book`
         import html as html_module
-        shown = html_module.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+
+        shown = html_module.unescape(
+            re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
+        )
         for line in lines:
             assert line not in shown, f"solution line in the built book: {line}"
 
@@ -233,10 +272,16 @@ def test_no_solution_text_in_student_notebook_or_built_book(md):
 def test_student_notebooks_show_not_implemented():
     for md in SOURCES:
         nb = nbformat.read(ROOT / "exercises" / f"{md.stem}.ipynb", as_version=4)
-        shown = [o for c in nb.cells if c.cell_type == "code" and c.source.startswith("check(")
-                 for o in c.outputs]
-        assert shown and all("not implemented yet · 아직 구현하지 않았습니다"
-                             in o["data"]["text/plain"] for o in shown), md.stem
+        shown = [
+            o
+            for c in nb.cells
+            if c.cell_type == "code" and c.source.startswith("check(")
+            for o in c.outputs
+        ]
+        assert shown and all(
+            "not implemented yet · 아직 구현하지 않았습니다" in o["data"]["text/plain"]
+            for o in shown
+        ), md.stem
         assert nb.metadata["d2lmini"]["chapter"] == md.stem[:3].replace("_", ".")
 
 
@@ -264,51 +309,82 @@ def test_solutions_command_writes_the_reference_solution_notebooks(tmp_path):
     for path in (tmp_path / "solutions").glob("*.ipynb"):
         written = nbformat.read(path, as_version=4)
         assert "d2lmini" in written.metadata
-        built = build_exercises.build(ROOT / "exercises" / f"{path.stem}.md", solution=True)
+        built = build_exercises.build(
+            ROOT / "exercises" / f"{path.stem}.md", solution=True
+        )
         assert [c.source for c in written.cells] == [c.source for c in built.cells]
-    # tests/test_red_team.py grades these same notebooks (with private cases): full marks
+    # tests/test_red_team.py grades these same
+    # notebooks (with private cases): full marks
 
 
 def test_grading_the_fixture_folder_gives_the_expected_gradebook(tmp_path):
     out = tmp_path / "gradebook.csv"
-    result = cli("grade", FIXTURES / "submissions", "--out", out, "--jobs", "2",
-                 "--timeout", "6")
+    result = cli(
+        "grade", FIXTURES / "submissions", "--out", out, "--jobs", "2", "--timeout", "6"
+    )
     assert result.returncode == 0, result.stderr
     assert "grading · 채점" in result.stderr  # the progress bar
     got, expected = read_csv(out), read_csv(FIXTURES / "expected.csv")
-    assert got[0] == ["submission", *[ex.id for ex in EXERCISES], "total", "max", "status",
-                      "status_ko"]
+    assert got[0] == [
+        "submission",
+        *[ex.id for ex in EXERCISES],
+        "total",
+        "max",
+        "status",
+        "status_ko",
+    ]
     assert got == expected
-    for row in got[1:]:   # status_ko says the same in Korean (exception texts stay as raised)
+    for row in got[
+        1:
+    ]:  # status_ko says the same in Korean (exception texts stay as raised)
         assert (row[-2] == "ok") == (row[-1] == "정상")
-        assert row[-2] == "ok" or re.search("[가-힣]", row[-1]) or "Error" in row[-1], row
+        assert row[-2] == "ok" or re.search("[가-힣]", row[-1]) or "Error" in row[-1], (
+            row
+        )
     assert not list(tmp_path.glob(".gradebook.csv.*"))  # no temporary file left
 
 
 def test_grade_refuses_a_missing_folder(tmp_path):
     from d2lmini.grading.__main__ import main
-    assert main(["grade", str(tmp_path / "nothing"), "--out", str(tmp_path / "gb.csv")]) == 2
+
+    assert (
+        main(["grade", str(tmp_path / "nothing"), "--out", str(tmp_path / "gb.csv")])
+        == 2
+    )
     assert not (tmp_path / "gb.csv").exists()
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=[p.stem for p in SOURCES])
 def test_first_code_cell_installs_d2lmini_like_the_chapters(md):
     import sync_install_cell
+
     nb = jupytext.read(md)
     first = sync_install_cell.first_code_cell(nb)
-    assert first.source == sync_install_cell.install_cell_source(*sync_install_cell.repository())
+    assert first.source == sync_install_cell.install_cell_source(
+        *sync_install_cell.repository()
+    )
     assert first.metadata.get("tags") == sync_install_cell.TAGS
 
 
 def test_gradebook_messages_survive_forged_events():
     """A submission can write events of its own: a malformed message shows as text."""
     from d2lmini.grading.messages import message_of
-    assert message_of(["missing_function", {"name": "f"}]) == ("f 함수가 없습니다",
-                                                               "missing function f")
-    assert message_of(["function_problem", {"name": "f", "detail": ["mutated_input", {}]}]) \
-        == ("f 함수: 입력을 바꾸었습니다", "f: mutated its input")
-    for forged in (["no_such_key", {}], ["missing_function", {}], "text", 42, [1, 2, 3],
-                   ["function_problem", {"name": "f", "detail": {"ko": 1}}]):
+
+    assert message_of(["missing_function", {"name": "f"}]) == (
+        "f 함수가 없습니다",
+        "missing function f",
+    )
+    assert message_of(
+        ["function_problem", {"name": "f", "detail": ["mutated_input", {}]}]
+    ) == ("f 함수: 입력을 바꾸었습니다", "f: mutated its input")
+    for forged in (
+        ["no_such_key", {}],
+        ["missing_function", {}],
+        "text",
+        42,
+        [1, 2, 3],
+        ["function_problem", {"name": "f", "detail": {"ko": 1}}],
+    ):
         ko, en = message_of(forged)
         assert ko == en and len(en) <= 200
 
@@ -316,19 +392,23 @@ def test_gradebook_messages_survive_forged_events():
 def test_time_limit_without_sigalrm_uses_a_watchdog_thread(monkeypatch):
     """Windows has no SIGALRM: a timer thread stops a runaway case there too."""
     import time
+
     from d2lmini.grading import runner
+
     monkeypatch.setattr(runner, "HAS_ALARM", False)
     start = time.perf_counter()
     with pytest.raises(runner.CaseTimeout):
         with runner.time_limit(0.3):
-            while time.perf_counter() - start < 10:   # bounded: a broken watchdog fails
+            while time.perf_counter() - start < 10:  # bounded: a broken watchdog fails
                 pass
     assert time.perf_counter() - start < 5
-    with runner.time_limit(5):   # a quick block is left alone, and no interrupt comes later
+    with runner.time_limit(
+        5
+    ):  # a quick block is left alone, and no interrupt comes later
         total = sum(range(1000))
     time.sleep(0.2)
     assert total == 499500
-    with pytest.raises(KeyboardInterrupt):   # the reader's own interrupt stays one
+    with pytest.raises(KeyboardInterrupt):  # the reader's own interrupt stays one
         with runner.time_limit(5):
             raise KeyboardInterrupt
 
@@ -354,7 +434,12 @@ print(f"stopped after {time.perf_counter() - start:.2f} s")
 
 def test_watchdog_stops_a_loop_when_sigint_is_ignored():
     """``interrupt_main`` respects an ignored SIGINT: the watchdog must still fire."""
-    out = subprocess.run([sys.executable, "-c", WATCHDOG_WITH_SIGINT_IGNORED],
-                         capture_output=True, text=True, timeout=60, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", WATCHDOG_WITH_SIGINT_IGNORED],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert out.returncode == 0, out.stderr
     assert float(out.stdout.split()[2]) < 5

@@ -62,10 +62,13 @@ def test_concise_rnn_keeps_the_scratch_interface():
     assert torch.equal(out[-1], state)
 
 
-@pytest.mark.parametrize("make", [
-    lambda V: RNNLMScratch(RNNScratch(V, 8), V),
-    lambda V: RNNLM(RNN(V, 8), V),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda V: RNNLMScratch(RNNScratch(V, 8), V),
+        lambda V: RNNLM(RNN(V, 8), V),
+    ],
+)
 def test_language_model_shapes_and_loss(make):
     model = make(10)
     X = torch.randint(0, 10, (3, 6))
@@ -90,19 +93,22 @@ def test_predict_greedy_sample_and_unknown_characters():
     model = RNNLMScratch(RNNScratch(len(vocab), 8, sigma=1.0), len(vocab))
     out = model.predict("ab", 5, vocab)
     assert out.startswith("ab") and len(out) == 7
-    assert model.predict("ab", 5, vocab) == out          # greedy is deterministic
+    assert model.predict("ab", 5, vocab) == out  # greedy is deterministic
     assert model.predict("aZ", 3, vocab).startswith("aZ")  # Z is <unk>, no crash
     s1 = model.sample("ab", 20, vocab, temperature=1.0, seed=1)
     assert s1 == model.sample("ab", 20, vocab, temperature=1.0, seed=1)
     assert model.predict("ab", 0, vocab) == "ab"
 
 
-@pytest.mark.parametrize("args, error, message", [
-    (("", 3), ValueError, "prefix is empty"),
-    (("ab", -1), ValueError, "num_preds must be >= 0"),
-    (("ab", 1.5), TypeError, "num_preds must be an integer"),
-    ((42, 3), TypeError, "prefix must be a string"),
-])
+@pytest.mark.parametrize(
+    "args, error, message",
+    [
+        (("", 3), ValueError, "prefix is empty"),
+        (("ab", -1), ValueError, "num_preds must be >= 0"),
+        (("ab", 1.5), TypeError, "num_preds must be an integer"),
+        ((42, 3), TypeError, "prefix must be a string"),
+    ],
+)
 def test_predict_bad_input(args, error, message):
     vocab = Vocab(list("abc"))
     model = RNNLMScratch(RNNScratch(len(vocab), 4), len(vocab))

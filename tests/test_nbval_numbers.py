@@ -1,4 +1,6 @@
-"""The tolerant output comparison (tests/nbval_numbers.py) passes what it should and no more."""
+"""The tolerant output comparison (tests/nbval_numbers.py)
+passes what it should and no more."""
+
 import pathlib
 import subprocess
 import sys
@@ -15,25 +17,31 @@ def test_identical_texts_agree():
     assert texts_agree("loss 2.73, 40 steps\n", "loss 2.73, 40 steps\n")
 
 
-@pytest.mark.parametrize("stored, computed", [
-    ("perplexity 7.18", "perplexity 7.19"),        # one unit in the last digit
-    ("norm 0.1235", "norm 0.1234"),
-    ("-0.0000", "0.0000"),
-    ("tensor([1.0000e-05])", "tensor([1.0001e-05])"),
-])
+@pytest.mark.parametrize(
+    "stored, computed",
+    [
+        ("perplexity 7.18", "perplexity 7.19"),  # one unit in the last digit
+        ("norm 0.1235", "norm 0.1234"),
+        ("-0.0000", "0.0000"),
+        ("tensor([1.0000e-05])", "tensor([1.0001e-05])"),
+    ],
+)
 def test_the_last_printed_digit_may_differ(stored, computed):
     assert texts_agree(stored, computed)
     assert NumericText(stored) == computed
 
 
-@pytest.mark.parametrize("stored, computed", [
-    ("perplexity 7.18", "perplexity 7.20"),        # two units
-    ("270 of 3,278 words", "271 of 3,278 words"),  # integers are exact
-    ("loss 2.73", "Loss 2.73"),                    # the text is exact
-    ("loss 2.73", "loss 2.73 "),
-    ("a 1.0 b 2.0", "a 1.0 b"),                    # as many numbers
-    ("nan", "0.5"),
-])
+@pytest.mark.parametrize(
+    "stored, computed",
+    [
+        ("perplexity 7.18", "perplexity 7.20"),  # two units
+        ("270 of 3,278 words", "271 of 3,278 words"),  # integers are exact
+        ("loss 2.73", "Loss 2.73"),  # the text is exact
+        ("loss 2.73", "loss 2.73 "),
+        ("a 1.0 b 2.0", "a 1.0 b"),  # as many numbers
+        ("nan", "0.5"),
+    ],
+)
 def test_anything_else_differs(stored, computed):
     assert not texts_agree(stored, computed)
     assert NumericText(stored) != computed
@@ -42,9 +50,13 @@ def test_anything_else_differs(stored, computed):
 def test_a_cell_tolerance_widens_numbers_and_white_space_only():
     stored = "validation perplexity   7.18 after 100 epochs"
     assert texts_agree(stored, "validation perplexity 7.29 after 100 epochs", rtol=0.03)
-    assert not texts_agree(stored, "validation perplexity 7.50 after 100 epochs", rtol=0.03)
-    assert not texts_agree(stored, "training perplexity 7.18 after 100 epochs", rtol=0.03)
-    assert texts_agree("101 steps", "100 steps", rtol=0.03)      # integers too
+    assert not texts_agree(
+        stored, "validation perplexity 7.50 after 100 epochs", rtol=0.03
+    )
+    assert not texts_agree(
+        stored, "training perplexity 7.18 after 100 epochs", rtol=0.03
+    )
+    assert texts_agree("101 steps", "100 steps", rtol=0.03)  # integers too
 
 
 def test_last_digit_unit():
@@ -62,28 +74,54 @@ def test_cell_tolerance_tag():
 
 def _notebook(path, stored_text, tags=()):
     nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("print('perplexity', 7.0 + 0.18)", execution_count=1)
+    cell = nbformat.v4.new_code_cell(
+        "print('perplexity', 7.0 + 0.18)", execution_count=1
+    )
     cell.metadata["tags"] = list(tags)
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored_text)]
     nb.cells = [cell]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
 
 
-@pytest.mark.parametrize("stored, tags, passes", [
-    ("perplexity 7.18\n", (), True),
-    ("perplexity 7.17\n", (), True),
-    ("perplexity 7.15\n", (), False),
-    ("perplexity 7.15\n", ("nbval-rtol=0.01",), True),
-])
+@pytest.mark.parametrize(
+    "stored, tags, passes",
+    [
+        ("perplexity 7.18\n", (), True),
+        ("perplexity 7.17\n", (), True),
+        ("perplexity 7.15\n", (), False),
+        ("perplexity 7.15\n", ("nbval-rtol=0.01",), True),
+    ],
+)
 def test_nbval_uses_the_rule(tmp_path, stored, tags, passes):
     """A real nbval run over a notebook, with this repository's conftest."""
-    (tmp_path / "conftest.py").write_text((ROOT / "conftest.py").read_text()
-                                          .replace('pathlib.Path(__file__).resolve().parent',
-                                                   f'pathlib.Path({str(ROOT)!r})'))
+    (tmp_path / "conftest.py").write_text(
+        (ROOT / "conftest.py")
+        .read_text()
+        .replace(
+            "pathlib.Path(__file__).resolve().parent", f"pathlib.Path({str(ROOT)!r})"
+        )
+    )
     _notebook(tmp_path / "nb.ipynb", stored, tags)
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                          "--nbval", "--nbval-current-env", "nb.ipynb"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "--nbval-current-env",
+            "nb.ipynb",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert (run.returncode == 0) == passes, run.stdout[-2000:]

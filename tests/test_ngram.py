@@ -11,7 +11,7 @@ def test_ngrams_and_freqs():
 
 
 def test_zipf_fit_recovers_a_power_law():
-    counts = [round(1e6 * i ** -1.3) for i in range(1, 500)]
+    counts = [round(1e6 * i**-1.3) for i in range(1, 500)]
     alpha, c = zipf_fit(counts)
     assert alpha == pytest.approx(1.3, abs=1e-3)
     assert c == pytest.approx(math.log(1e6), abs=1e-2)

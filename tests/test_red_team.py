@@ -8,6 +8,7 @@ full marks; the case file and the gradebook stay untouched. Where bubblewrap wor
 few cheats that the sandbox stops run once more without it, to show that the in-process
 guard stops them too.
 """
+
 import csv
 import json
 import pathlib
@@ -34,24 +35,46 @@ NO_SANDBOX_NOTE = " [graded without an OS sandbox]"
 PRIVATE_CASES = {
     "format": "d2lmini-cases/1",
     "cases": {
-        "9.3-perplexity": [{"name": "two tokens", "args": [[-1.0, -2.0]],
-                            "expected": 4.4816890703380645}],
-        "9.5-greedy-decode": [{"name": "private V=5",
-                               "args": [{"toy_step": 5, "seed": 3}, [1, 2], 4]}],
-        "9.6-rnnlm-forward": [{"name": "private modules",
-                               "args": [{"rnn": [4, 3], "seed": 5},
-                                        {"linear": [3, 4], "seed": 6},
-                                        {"randint": [0, 4], "shape": [2, 3],
-                                         "seed": 7}]}],
-        "9.7-bptt": [{"name": "private T=2",
-                      "args": [{"randn": [2, 2, 3], "seed": 7}, {"zeros": [2, 4]},
-                               {"randn": [3, 4], "seed": 8, "scale": 0.5},
-                               {"randn": [4, 4], "seed": 9, "scale": 0.5},
-                               {"randn": [4], "seed": 10, "scale": 0.5},
-                               {"randn": [2, 2, 4], "seed": 11}]}],
-        "9.7-truncated-grad": [{"name": "private k=2",
-                                "args": [0.3, 2.0, [1.0, -1.0, 0.5], 2],
-                                "expected": -0.04}],
+        "9.3-perplexity": [
+            {
+                "name": "two tokens",
+                "args": [[-1.0, -2.0]],
+                "expected": 4.4816890703380645,
+            }
+        ],
+        "9.5-greedy-decode": [
+            {"name": "private V=5", "args": [{"toy_step": 5, "seed": 3}, [1, 2], 4]}
+        ],
+        "9.6-rnnlm-forward": [
+            {
+                "name": "private modules",
+                "args": [
+                    {"rnn": [4, 3], "seed": 5},
+                    {"linear": [3, 4], "seed": 6},
+                    {"randint": [0, 4], "shape": [2, 3], "seed": 7},
+                ],
+            }
+        ],
+        "9.7-bptt": [
+            {
+                "name": "private T=2",
+                "args": [
+                    {"randn": [2, 2, 3], "seed": 7},
+                    {"zeros": [2, 4]},
+                    {"randn": [3, 4], "seed": 8, "scale": 0.5},
+                    {"randn": [4, 4], "seed": 9, "scale": 0.5},
+                    {"randn": [4], "seed": 10, "scale": 0.5},
+                    {"randn": [2, 2, 4], "seed": 11},
+                ],
+            }
+        ],
+        "9.7-truncated-grad": [
+            {
+                "name": "private k=2",
+                "args": [0.3, 2.0, [1.0, -1.0, 0.5], 2],
+                "expected": -0.04,
+            }
+        ],
     },
 }
 MEMORIZED = """
@@ -62,17 +85,40 @@ def perplexity(log_probs):          # right on every published input, 0 elsewher
         return _real_perplexity(log_probs)
     return 0.0
 """
-WITHOUT_SANDBOX = ["source_by_open.ipynb", "source_by_ctypes.ipynb",
-                   "reads_private_cases.ipynb", "writes_gradebook.ipynb",
-                   "reads_solutions.ipynb", "inherited_descriptors.ipynb"]
+WITHOUT_SANDBOX = [
+    "source_by_open.ipynb",
+    "source_by_ctypes.ipynb",
+    "reads_private_cases.ipynb",
+    "writes_gradebook.ipynb",
+    "reads_solutions.ipynb",
+    "inherited_descriptors.ipynb",
+]
 
 
 def grade(folder, out, cases, *extra):
     result = subprocess.run(
-        [sys.executable, "-m", "d2lmini.grading", "grade", str(folder),
-         "--out", str(out), "--cases", str(cases), "--jobs", "2", "--timeout", "9",
-         "--no-progress", *extra],
-        capture_output=True, text=True, timeout=600, cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "d2lmini.grading",
+            "grade",
+            str(folder),
+            "--out",
+            str(out),
+            "--cases",
+            str(cases),
+            "--jobs",
+            "2",
+            "--timeout",
+            "9",
+            "--no-progress",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     with open(out, newline="", encoding="utf-8") as f:
         return {row["submission"]: row for row in csv.DictReader(f)}, result.stderr
@@ -89,8 +135,9 @@ def run(tmp_path_factory):
     for md in sources(ROOT / "exercises"):
         for kind, solution in (("solutions", True), ("stubs", False)):
             (folder / kind).mkdir(exist_ok=True)
-            nbformat.write(build(md, solution=solution),
-                           folder / kind / f"{md.stem}.ipynb")
+            nbformat.write(
+                build(md, solution=solution), folder / kind / f"{md.stem}.ipynb"
+            )
     memorized = build(ROOT / "exercises" / "9_3_language_models.md", solution=True)
     memorized.cells.append(nbformat.v4.new_code_cell(MEMORIZED))
     nbformat.write(memorized, folder / "memorized.ipynb")
@@ -100,8 +147,15 @@ def run(tmp_path_factory):
     before = cases.read_bytes()
     out = tmp / "out" / "gradebook.csv"
     rows, stderr = grade(folder, out, cases)
-    return {"rows": rows, "stderr": stderr, "cases": cases, "before": before,
-            "tmp": tmp, "folder": folder, "out": out}
+    return {
+        "rows": rows,
+        "stderr": stderr,
+        "cases": cases,
+        "before": before,
+        "tmp": tmp,
+        "folder": folder,
+        "out": out,
+    }
 
 
 @pytest.mark.parametrize("name", list(make_red_team.FAMILIES))
@@ -180,8 +234,11 @@ def test_red_team_notebooks_are_up_to_date():
 
 # ---------------------------------------------------------------- the pieces
 def test_wire_carries_data_and_refuses_everything_else():
-    value = (torch.arange(6.0).reshape(2, 3), [1, 2.5, "x", None, True],
-             {"a": torch.tensor([1, 2]), 3: (torch.tensor(True),)})
+    value = (
+        torch.arange(6.0).reshape(2, 3),
+        [1, 2.5, "x", None, True],
+        {"a": torch.tensor([1, 2]), 3: (torch.tensor(True),)},
+    )
     back = wire.loads(wire.dumps(value))
     assert wire.same(back, value)
     assert back[0].dtype == torch.float32 and back[2][3][0].dtype == torch.bool
@@ -189,13 +246,16 @@ def test_wire_carries_data_and_refuses_everything_else():
     class Liar(torch.Tensor):
         def __eq__(self, other):
             return True
+
     lying = wire.loads(wire.dumps(torch.zeros(2).as_subclass(Liar)))
     assert isinstance(lying, wire.Opaque) and not lying == 0
-    for bad in ('{"$": "pickle", "data": "gASVAAAAAAAAAAA="}',
-                '{"$": "tensor", "dtype": "object", "shape": [1], "data": ""}',
-                '{"$": "tensor", "dtype": "float32", "shape": [3], "data": "AAAA"}',
-                '{"$": "module", "kind": "Sequential", "config": {}, "state": {}}',
-                "[" * 100 + "]" * 100):
+    for bad in (
+        '{"$": "pickle", "data": "gASVAAAAAAAAAAA="}',
+        '{"$": "tensor", "dtype": "object", "shape": [1], "data": ""}',
+        '{"$": "tensor", "dtype": "float32", "shape": [3], "data": "AAAA"}',
+        '{"$": "module", "kind": "Sequential", "config": {}, "state": {}}',
+        "[" * 100 + "]" * 100,
+    ):
         with pytest.raises(wire.WireError):
             wire.loads(bad)
 
@@ -205,12 +265,16 @@ def test_static_rules_find_the_forbidden_shortcuts():
     uses = "def bptt_grads(*args):\n    return helper(args[0])\n"
     honest = "def bptt_grads(*args):\n    grad = 1 - args[0] ** 2\n    return grad\n"
     assert rules.static_violation([helper, uses], "bptt_grads", "autograd") in {
-        "grad", "autograd"}
+        "grad",
+        "autograd",
+    }
     assert rules.static_violation([honest], "bptt_grads", "autograd") is None
-    outside = "x.backward()\n" + honest            # outside the function: fine
+    outside = "x.backward()\n" + honest  # outside the function: fine
     assert rules.static_violation([outside], "bptt_grads", "autograd") is None
-    builds = ("def nn_rnn_param_shapes(d, h):\n"
-              "    return dict(nn.RNN(d, h).named_parameters())")
+    builds = (
+        "def nn_rnn_param_shapes(d, h):\n"
+        "    return dict(nn.RNN(d, h).named_parameters())"
+    )
     assert rules.static_violation([builds], "nn_rnn_param_shapes", "nn_rnn") == "RNN"
 
 
@@ -223,30 +287,52 @@ def test_check_enforces_the_rules_in_the_notebook_too():
             H = torch.tanh(X @ params[0] + H @ params[1] + params[2])
             total = total + (H * g).sum()
         return torch.autograd.grad(total, params)
+
     report = check("9.7-bptt", bptt_grads)
     assert report.score == 0 and "automatic differentiation" in repr(report)
     assert "자동 미분" in repr(report)
-    report = check("9.5-one-hot",
-                   lambda X, v: torch.nn.functional.one_hot(X.T.long(), v))
-    assert report.score == 0 and "expected a tensor of float32, got a tensor of int64" \
-        in repr(report)
+    report = check(
+        "9.5-one-hot", lambda X, v: torch.nn.functional.one_hot(X.T.long(), v)
+    )
+    assert (
+        report.score == 0
+        and "expected a tensor of float32, got a tensor of int64" in repr(report)
+    )
 
 
 def test_a_bad_case_file_is_refused_before_grading(tmp_path, capsys):
-    for content, says in (("{", "cannot read it as JSON"),
-                          ('{"format": "other"}', "d2lmini-cases/1"),
-                          ('{"format": "d2lmini-cases/1", "cases": {"9.9-x": []}}',
-                           "unknown exercise"),
-                          ('{"format": "d2lmini-cases/1", "cases": {"9.3-perplexity": '
-                           '[{"args": [{"tensor": "x"}]}]}}', "case 1"),
-                          ('{"format": "d2lmini-cases/1", "cases": {"9.3-perplexity": '
-                           '[{"args": ["text"]}]}}', "reference implementation fails")):
+    for content, says in (
+        ("{", "cannot read it as JSON"),
+        ('{"format": "other"}', "d2lmini-cases/1"),
+        ('{"format": "d2lmini-cases/1", "cases": {"9.9-x": []}}', "unknown exercise"),
+        (
+            '{"format": "d2lmini-cases/1", "cases": {"9.3-perplexity": '
+            '[{"args": [{"tensor": "x"}]}]}}',
+            "case 1",
+        ),
+        (
+            '{"format": "d2lmini-cases/1", "cases": {"9.3-perplexity": '
+            '[{"args": ["text"]}]}}',
+            "reference implementation fails",
+        ),
+    ):
         path = tmp_path / "cases.json"
         path.write_text(content, encoding="utf-8")
         with pytest.raises(cases.CasesFileError, match=re.escape(says)):
             cases.load(path)
-    assert main(["grade", str(tmp_path), "--out", str(tmp_path / "gb.csv"),
-                 "--cases", str(path)]) == 2
+    assert (
+        main(
+            [
+                "grade",
+                str(tmp_path),
+                "--out",
+                str(tmp_path / "gb.csv"),
+                "--cases",
+                str(path),
+            ]
+        )
+        == 2
+    )
     assert "reference implementation fails" in capsys.readouterr().err
     assert not (tmp_path / "gb.csv").exists()
 
@@ -259,13 +345,15 @@ def test_the_sandbox_hides_oracles_checkout_and_case_file(tmp_path):
     secret = tmp_path / "cases.json"
     secret.write_text('{"secret": 1}', encoding="utf-8")
     grading = ROOT / "d2lmini" / "grading"
-    script = (f"wc -c < {grading}/exercises.py; wc -c < {grading}/hidden.py; "
-              f"ls {ROOT}/exercises {ROOT}/tests {secret} 2>/dev/null | wc -l; "
-              f"ls {grading}/wire.py; touch /usr/x 2>/dev/null || echo read-only; "
-              "cat /proc/net/dev 2>/dev/null | grep -c ':' ")
+    script = (
+        f"wc -c < {grading}/exercises.py; wc -c < {grading}/hidden.py; "
+        f"ls {ROOT}/exercises {ROOT}/tests {secret} 2>/dev/null | wc -l; "
+        f"ls {grading}/wire.py; touch /usr/x 2>/dev/null || echo read-only; "
+        "cat /proc/net/dev 2>/dev/null | grep -c ':' "
+    )
     argv = sandbox.bwrap_argv(masked=[secret]) + ["/bin/sh", "-c", script]
     out = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     lines = out.stdout.split()
-    assert lines[:3] == ["0", "0", "0"], out.stdout + out.stderr    # empty, not there
+    assert lines[:3] == ["0", "0", "0"], out.stdout + out.stderr  # empty, not there
     assert lines[3].endswith("wire.py") and lines[4] == "read-only", out.stdout
-    assert lines[5] == "1", out.stdout                             # loopback only
+    assert lines[5] == "1", out.stdout  # loopback only

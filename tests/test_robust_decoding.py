@@ -1,4 +1,6 @@
-"""Decoding pinned down directly: greedy is the argmax, temperature divides the logits."""
+"""Decoding pinned down directly: greedy is the
+argmax, temperature divides the logits."""
+
 import pytest
 import torch
 
@@ -31,10 +33,12 @@ def test_known_logits_are_what_the_model_computes():
 
 def test_greedy_follows_the_largest_logit():
     # after a → c, after c → b, after b → a (and the smallest logit points elsewhere)
-    table = [[0, 1, 2, 3],          # <unk>
-             [0, 1, -5, 9],         # a → c
-             [0, 9, 1, -5],         # b → a
-             [0, -5, 9, 1]]         # c → b
+    table = [
+        [0, 1, 2, 3],  # <unk>
+        [0, 1, -5, 9],  # a → c
+        [0, 9, 1, -5],  # b → a
+        [0, -5, 9, 1],
+    ]  # c → b
     model = model_with_logits(table)
     assert model.predict("a", 6, VOCAB) == "acbacba"
     assert model.predict("b", 3, VOCAB) == "bacb"
@@ -47,8 +51,8 @@ def test_sample_frequencies_at_temperature_one_half():
     n = 3000
     text = model.sample("a", n, VOCAB, temperature=0.5, seed=0)[1:]
     freq = torch.tensor([text.count(c) / n for c in "abc"])
-    expected = p ** 2 / (p ** 2).sum()   # softmax(log p / 0.5) ∝ p²
-    wrong = p ** 0.5 / (p ** 0.5).sum()  # what multiplying by T would give
+    expected = p**2 / (p**2).sum()  # softmax(log p / 0.5) ∝ p²
+    wrong = p**0.5 / (p**0.5).sum()  # what multiplying by T would give
     sd = (expected * (1 - expected) / n).sqrt()
     assert ((freq - expected).abs() < 5 * sd).all(), (freq, expected)
     assert (freq - wrong).abs().max() > 0.1
@@ -65,10 +69,14 @@ def no_unk(model):
     return model
 
 
-@pytest.mark.parametrize("make", [
-    lambda: RNNLMScratch(RNNScratch(V, 8, sigma=1.0), V),
-    lambda: RNNLM(RNN(V, 8), V),
-], ids=["scratch", "concise"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: RNNLMScratch(RNNScratch(V, 8, sigma=1.0), V),
+        lambda: RNNLM(RNN(V, 8), V),
+    ],
+    ids=["scratch", "concise"],
+)
 def test_each_greedy_token_is_the_argmax_of_a_full_forward_pass(make):
     torch.manual_seed(3)
     model = no_unk(make())

@@ -1,4 +1,6 @@
-"""Download faults, served by a local fake server on 127.0.0.1 (no other address is used)."""
+"""Download faults, served by a local fake server on
+127.0.0.1 (no other address is used)."""
+
 import http.server
 import os
 import threading
@@ -23,8 +25,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Length", str(len(self.body)))
         self.end_headers()
-        if self.path == "/cut":      # the connection breaks off halfway through the body
-            self.wfile.write(self.body[:len(self.body) // 2])
+        if self.path == "/cut":  # the connection breaks off halfway through the body
+            self.wfile.write(self.body[: len(self.body) // 2])
             self.wfile.flush()
             self.close_connection = True
         elif self.path == "/trickle":  # one byte every 50 ms, forever as far as we care
@@ -53,7 +55,9 @@ def server(data_dir):
 def cache(tmp_path, monkeypatch):
     monkeypatch.delenv(download.ENV_VAR, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(download, "fallback_path", lambda: tmp_path / "tmp" / download.FILENAME)
+    monkeypatch.setattr(
+        download, "fallback_path", lambda: tmp_path / "tmp" / download.FILENAME
+    )
     return tmp_path / "cache" / "d2lmini" / download.FILENAME
 
 
@@ -63,13 +67,17 @@ def test_a_good_server_gives_the_verified_file(server, cache, monkeypatch):
     assert download.sha1_of(cache) == download.SHA1
 
 
-@pytest.mark.parametrize("path, words", [
-    ("/cut", ("connection broke off", "IncompleteRead")),
-    ("/trickle", ("longer than",)),
-    ("/missing", ("404",)),
-])
-def test_network_faults_end_in_a_clear_error_and_save_nothing(server, cache, monkeypatch,
-                                                              path, words):
+@pytest.mark.parametrize(
+    "path, words",
+    [
+        ("/cut", ("connection broke off", "IncompleteRead")),
+        ("/trickle", ("longer than",)),
+        ("/missing", ("404",)),
+    ],
+)
+def test_network_faults_end_in_a_clear_error_and_save_nothing(
+    server, cache, monkeypatch, path, words
+):
     monkeypatch.setattr(download, "URL", server + path)
     monkeypatch.setattr(download, "DEADLINE", 0.5)
     start = time.monotonic()
@@ -112,7 +120,9 @@ def test_no_writable_place_is_a_clear_permission_error(cache, monkeypatch):
 
 def test_stale_part_files_are_removed_fresh_ones_kept(cache, data_dir, monkeypatch):
     cache.parent.mkdir(parents=True)
-    stale, fresh = (cache.parent / f"{download.FILENAME}.{n}.part" for n in ("old", "new"))
+    stale, fresh = (
+        cache.parent / f"{download.FILENAME}.{n}.part" for n in ("old", "new")
+    )
     stale.write_bytes(b"left by a killed process")
     fresh.write_bytes(b"another download, still running")
     hours_ago = time.time() - 2 * 3600

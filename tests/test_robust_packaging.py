@@ -1,4 +1,6 @@
-"""Packaging: Binder is pinned to the tested versions; the build backend can read the license."""
+"""Packaging: Binder is pinned to the tested versions;
+the build backend can read the license."""
+
 import pathlib
 import re
 
@@ -17,7 +19,9 @@ def test_binder_requirements_are_pinned_to_the_tested_versions():
     for ln in binder:
         name, version = ln.split("==")
         assert tested[name] == version, (name, version, tested.get(name))
-    assert "download.pytorch.org/whl/cpu" in (ROOT / "binder/requirements.txt").read_text()
+    assert (
+        "download.pytorch.org/whl/cpu" in (ROOT / "binder/requirements.txt").read_text()
+    )
 
 
 def test_setuptools_is_new_enough_for_an_spdx_license():

@@ -1,4 +1,6 @@
-"""Training under divergence and interrupts, and the loader behavior training relies on."""
+"""Training under divergence and interrupts, and the
+loader behavior training relies on."""
+
 import math
 
 import pytest
@@ -6,8 +8,16 @@ import torch
 from tqdm import tqdm
 
 import d2lmini
-from d2lmini import (RNNLM, RNN, RNNLMScratch, RNNScratch, SineData, TensorLoader, Trainer,
-                     TrainingDiverged)
+from d2lmini import (
+    RNN,
+    RNNLM,
+    RNNLMScratch,
+    RNNScratch,
+    SineData,
+    TensorLoader,
+    Trainer,
+    TrainingDiverged,
+)
 from d2lmini import progress as progress_module
 from d2lmini import training as training_module
 from robust_helpers import clean_error, one_thread  # noqa: F401 (fixture)
@@ -21,15 +31,17 @@ class Ids:
         self.n, self.batch_size, self.V = n, batch_size, V
 
     def train_dataloader(self):
-        return TensorLoader((self.X[:self.n], self.X[:self.n]), self.batch_size, shuffle=True)
+        return TensorLoader(
+            (self.X[: self.n], self.X[: self.n]), self.batch_size, shuffle=True
+        )
 
     def val_dataloader(self):
-        return TensorLoader((self.X[self.n:], self.X[self.n:]), self.batch_size)
+        return TensorLoader((self.X[self.n :], self.X[self.n :]), self.batch_size)
 
 
 class Recorder(RNNLMScratch):
-    """A tiny LM that records the first token of every window it sees, and can be told to
-    raise an exception or return a NaN loss at its ``fault_at``-th training batch."""
+    """A tiny LM that records the first token of every window it sees, and can be told
+    to raise an exception or return a NaN loss at its ``fault_at``-th training batch."""
 
     def __init__(self, V=32, fault=None, fault_at=None):
         super().__init__(RNNScratch(V, 2), V, lr=0.1)
@@ -51,7 +63,10 @@ class Recorder(RNNLMScratch):
 def epochs_of(model, data):
     per_epoch = len(data.train_dataloader())
     batches = model.seen["train"]
-    return [sum(batches[i:i + per_epoch], []) for i in range(0, len(batches), per_epoch)]
+    return [
+        [item for batch in batches[i : i + per_epoch] for item in batch]
+        for i in range(0, len(batches), per_epoch)
+    ]
 
 
 def test_every_window_once_per_epoch_with_a_fresh_order_and_the_last_batch_kept():
@@ -61,11 +76,11 @@ def test_every_window_once_per_epoch_with_a_fresh_order_and_the_last_batch_kept(
     epochs = epochs_of(model, data)
     assert len(epochs) == 3 and all(sorted(e) == list(range(10)) for e in epochs)
     assert [len(b) for b in model.seen["train"][:3]] == [4, 4, 2]  # last batch kept
-    assert len({tuple(e) for e in epochs}) == 3                     # a new permutation
-    assert trainer.train_items == 3 * 10 * 3                        # items seen
-    for val_epoch in range(3):                                      # validation in order
-        batches = model.seen["val"][val_epoch * 2:(val_epoch + 1) * 2]
-        assert sum(batches, []) == list(range(10, 17))
+    assert len({tuple(e) for e in epochs}) == 3  # a new permutation
+    assert trainer.train_items == 3 * 10 * 3  # items seen
+    for val_epoch in range(3):  # validation in order
+        batches = model.seen["val"][val_epoch * 2 : (val_epoch + 1) * 2]
+        assert [item for batch in batches for item in batch] == list(range(10, 17))
 
 
 def test_time_machine_loaders_cover_their_windows(char_data):
@@ -74,14 +89,16 @@ def test_time_machine_loaders_cover_their_windows(char_data):
     n, s = char_data.num_train, char_data.val_start
     assert torch.equal(train.tensors[0], char_data.X[:n])
     xs = torch.cat([x for x, _ in val])
-    assert torch.equal(xs, char_data.X[s:s + char_data.num_val])
+    assert torch.equal(xs, char_data.X[s : s + char_data.num_val])
 
 
 def reference_fit(model, data, epochs, clip, seed=0):
     """The Trainer loop as it was, with torch.optim.SGD."""
     d2lmini.set_seed(seed)
     train, val = data.train_dataloader(), data.val_dataloader()
-    if isinstance(model, d2lmini.LinearRegression):  # lazy: its first batch makes the weights
+    if isinstance(
+        model, d2lmini.LinearRegression
+    ):  # lazy: its first batch makes the weights
         with torch.no_grad():
             model(next(iter(train))[0])
     opt = torch.optim.SGD(model.parameters(), lr=model.lr)
@@ -106,10 +123,14 @@ class Text(Ids):
         self.n, self.batch_size, self.V = n, batch_size, V
 
 
-@pytest.mark.parametrize("make", [
-    lambda V: RNNLMScratch(RNNScratch(V, 16), V, lr=1),
-    lambda V: RNNLM(RNN(V, 16), V, lr=1),
-], ids=["scratch", "concise"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda V: RNNLMScratch(RNNScratch(V, 16), V, lr=1),
+        lambda V: RNNLM(RNN(V, 16), V, lr=1),
+    ],
+    ids=["scratch", "concise"],
+)
 @pytest.mark.parametrize("clip", [0, 1])
 def test_hand_written_sgd_is_bit_identical_to_torch_optim(make, clip):
     data = Text()
@@ -164,8 +185,13 @@ def test_a_huge_lr_gives_infinite_perplexity_not_an_overflow(lr):
 def test_a_diverging_run_stops_with_a_clear_error():
     model = d2lmini.LinearRegression(lr=3)
     trainer = Trainer(5, display="quiet")
-    with clean_error(TrainingDiverged, "training diverged at epoch 3, step", "smaller lr",
-                     "gradient clipping", "2 completed"):
+    with clean_error(
+        TrainingDiverged,
+        "training diverged at epoch 3, step",
+        "smaller lr",
+        "gradient clipping",
+        "2 completed",
+    ):
         trainer.fit(model, SineData(T=200, num_train=120))
     check_history(trainer, 2)
     assert model.training
@@ -209,8 +235,9 @@ class Spy(progress_module.QuietProgress):
         self.closed.append((len(history["epoch"]), note))
 
 
-@pytest.mark.parametrize("fault", [KeyboardInterrupt(), RuntimeError("boom")],
-                         ids=["ctrl-c", "error"])
+@pytest.mark.parametrize(
+    "fault", [KeyboardInterrupt(), RuntimeError("boom")], ids=["ctrl-c", "error"]
+)
 @pytest.mark.parametrize("mode", ["train", "eval"])
 def test_interrupted_fit_cleans_up_and_a_second_fit_works(monkeypatch, fault, mode):
     spy = Spy()
@@ -238,8 +265,11 @@ def test_interrupted_bar_is_closed(monkeypatch):
 
 def test_interrupted_live_plot_ends_on_a_final_frame(monkeypatch):
     titles = []
-    monkeypatch.setattr(progress_module.NotebookProgress, "_draw",
-                        lambda self, history, title: titles.append(title))
+    monkeypatch.setattr(
+        progress_module.NotebookProgress,
+        "_draw",
+        lambda self, history, title: titles.append(title),
+    )
     model = Recorder(fault=KeyboardInterrupt(), fault_at=4)
     with pytest.raises(KeyboardInterrupt):
         Trainer(3, display="plot").fit(model, Ids())
@@ -281,8 +311,11 @@ def test_interrupted_predict_restores_the_mode(monkeypatch):
 
 
 def test_fit_does_not_use_torch_optim():
-    code = [ln for ln in open(training_module.__file__).read().splitlines()
-            if not ln.lstrip().startswith("#")]
+    code = [
+        ln
+        for ln in open(training_module.__file__).read().splitlines()
+        if not ln.lstrip().startswith("#")
+    ]
     assert not any("optim." in ln.split("#")[0] for ln in code)
 
 
@@ -318,12 +351,15 @@ def test_batch_size_can_still_change(char_data):
         char_data.batch_size = old
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    ({"num_steps": 10**6}, ("num_steps=1000000", "too large", "num_steps <=")),
-    ({"num_steps": 86714}, ("num_steps <= 86713",)),
-    ({"num_steps": 86713}, ("at most 2 ",)),
-    ({"num_steps": 32, "num_train": 10**6}, ("at most 173364",)),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"num_steps": 10**6}, ("num_steps=1000000", "too large", "num_steps <=")),
+        ({"num_steps": 86714}, ("num_steps <= 86713",)),
+        ({"num_steps": 86713}, ("at most 2 ",)),
+        ({"num_steps": 32, "num_train": 10**6}, ("at most 173364",)),
+    ],
+)
 def test_time_machine_size_errors_are_not_misleading(data_dir, kwargs, words):
     with clean_error(ValueError, *words):
         d2lmini.TimeMachine(batch_size=2, **kwargs)

@@ -1,13 +1,16 @@
 """Controls that move in the static book (issue 12), in a real browser.
 
-* Every panel of ``d2lmini.widgets.controls`` on every chapter page: each control is moved
-  (range inputs by value and by the keyboard, buttons, selects, check boxes, by touch at
-  390 px) and the figure(s) and text must become the frame the build computed for those
-  values (``_static/frames/<id>.json``). Frames are fetched only when a panel is touched.
-* ``d2lmini.widgets.text_generator`` on a small test book (``tests/static_book``, built into
-  a temp folder): the page's forward pass gives the Python model's next-token probabilities
-  (to 1e-5) and its greedy continuations, for ``RNNLMScratch`` and ``RNNLM``.
+* Every panel of ``d2lmini.widgets.controls`` on every chapter page: each control is
+  moved (range inputs by value and by the keyboard, buttons, selects, check boxes, by
+  touch at 390 px) and the figure(s) and text must become the frame the build
+  computed for those values (``_static/frames/<id>.json``). Frames are fetched only
+  when a panel is touched.
+* ``d2lmini.widgets.text_generator`` on a small test book (``tests/static_book``, built
+  into a temp folder): the page's forward pass gives the Python model's next-token
+  probabilities (to 1e-5) and its greedy continuations, for ``RNNLMScratch`` and
+  ``RNNLM``.
 """
+
 import json
 import os
 import pathlib
@@ -25,16 +28,20 @@ STATIC_BOOK = ROOT / "tests" / "static_book"
 
 
 def _shared(request, name):
-    """test_browser's session fixture ``name`` when test_browser has already set it up in
-    this session (it runs first): Playwright's sync API allows one instance per thread, so
-    the two modules must share its browser (and need not build the book twice)."""
+    """test_browser's session fixture ``name`` when test_browser has
+    already set it up in this session (it runs first): Playwright's
+    sync API allows one instance per thread, so the two modules must
+    share its browser (and need not build the book twice)."""
     for item in request.session.items:
         if getattr(item, "module", None) is test_browser:
             defs = request._fixturemanager.getfixturedefs(name, item) or ()
             for fixturedef in defs:
                 cached = getattr(fixturedef, "cached_result", None)
-                if fixturedef.baseid.endswith("test_browser.py") and cached and \
-                        cached[2] is None:
+                if (
+                    fixturedef.baseid.endswith("test_browser.py")
+                    and cached
+                    and cached[2] is None
+                ):
                     return cached[0]
             break
     return None
@@ -58,6 +65,8 @@ def browser(request):
         yield shared
         return
     yield from _plain(test_browser.browser)()
+
+
 FRAMES_RE = re.compile(r'class="d2lmini-static" data-frames="(p[0-9a-f]{16})"')
 
 # Runs in the page: move control `c` of panel `i` to index `index`.
@@ -92,24 +101,33 @@ def panels_of(html_file):
 
 
 def load_manifest(html_dir, panel_id):
-    return json.loads((html_dir / "_static" / "frames" / f"{panel_id}.json").read_text())
+    return json.loads(
+        (html_dir / "_static" / "frames" / f"{panel_id}.json").read_text()
+    )
 
 
 def expect_frame(page, i, key, frame):
     page.wait_for_function(
-        "([i, key]) => document.querySelectorAll('.d2lmini-static')[i].dataset.shown === key",
-        arg=[i, key], timeout=10000)
+        "([i, key]) => "
+        "document.querySelectorAll('.d2lmini-static')[i].dataset.shown === key",
+        arg=[i, key],
+        timeout=10000,
+    )
     page.wait_for_function(
-        "([i]) => document.querySelectorAll('.d2lmini-static')[i].d2lmini.slots"
-        ".filter((img) => !img.hidden).every((img) => img.complete && img.naturalWidth > 0)",
-        arg=[i], timeout=10000)
+        "([i]) => "
+        "document.querySelectorAll('.d2lmini-static')[i].d2lmini.slots.filter((img) => "
+        "!img.hidden).every((img) => img.complete && img.naturalWidth > 0)",
+        arg=[i],
+        timeout=10000,
+    )
     shown = page.evaluate(SHOWN, [i])
     assert shown["images"] == frame["images"], (key, shown)
     assert shown["text"] == frame["text"], (key, shown)
 
 
 def walk_panel(page, i, m):
-    """Move every control of panel ``i`` through some of its values; check each frame."""
+    """Move every control of panel ``i`` through some
+    of its values; check each frame."""
     state = [c["default"] for c in m["controls"]]
     for c, control in enumerate(m["controls"]):
         n = len(control["labels"])
@@ -121,8 +139,9 @@ def walk_panel(page, i, m):
             state[c] = index
             key = ",".join(map(str, state))
             assert key in m["frames"], f"no frame {key}"
-            if page.evaluate(SHOWN, [i])["key"] in (None, key) and \
-                    key == ",".join(str(d["default"]) for d in m["controls"]):
+            if page.evaluate(SHOWN, [i])["key"] in (None, key) and key == ",".join(
+                str(d["default"]) for d in m["controls"]
+            ):
                 continue  # the page already shows the default frame
             page.evaluate(MOVE, [i, c, index])
             expect_frame(page, i, key, m["frames"][key])
@@ -138,9 +157,12 @@ def test_every_control_on_every_chapter_page_shows_its_frame(reader):
         ids = panels_of(HTML / f"{page}.html")
         requests.clear()
         p = s.open(page, settle=True)
-        assert not [u for u in requests if "/_static/frames/" in u], \
+        assert not [u for u in requests if "/_static/frames/" in u], (
             f"{page}: frames fetched before any control moved"
-        assert "embed-amd" not in p.content(), f"{page}: the ipywidgets bundle is still loaded"
+        )
+        assert "embed-amd" not in p.content(), (
+            f"{page}: the ipywidgets bundle is still loaded"
+        )
         assert p.locator(".d2lmini-static").count() == len(ids)
         for i, panel_id in enumerate(ids):
             m = load_manifest(HTML, panel_id)
@@ -149,8 +171,10 @@ def test_every_control_on_every_chapter_page_shows_its_frame(reader):
                 continue
             walk_panel(p, i, m)
             fetched = {u.rsplit("/", 1)[-1] for u in requests if u.endswith(".json")}
-            later = {f"{x}.json" for x in ids[i + 1:]}
-            assert not fetched & later, f"{page}: panel {i} fetched later panels' frames"
+            later = {f"{x}.json" for x in ids[i + 1 :]}
+            assert not fetched & later, (
+                f"{page}: panel {i} fetched later panels' frames"
+            )
             total += 1
         assert not s.errors, f"{page}:\n" + "\n".join(s.errors)
     assert total >= 9
@@ -178,8 +202,12 @@ def test_keyboard_moves_a_slider(reader):
 def test_touch_at_390_px(browser, server):
     s = Session(browser, server, "en")
     s.context.close()
-    s.context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844},
-                                    has_touch=True, is_mobile=True)
+    s.context = browser.new_context(
+        locale="en-US",
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
+        is_mobile=True,
+    )
     s.context.route("**/*", s._route)
     s.page = s.context.new_page()
     s.page.on("pageerror", lambda exc: s.errors.append(f"uncaught: {exc}"))
@@ -197,7 +225,8 @@ def test_touch_at_390_px(browser, server):
         c = next(k for k, ctl in enumerate(m["controls"]) if ctl["kind"] == "buttons")
         other = 1 - m["controls"][c]["default"]
         button = p.locator(".d2lmini-static").first.locator(
-            f'[data-control="{c}"] button[data-index="{other}"]')
+            f'[data-control="{c}"] button[data-index="{other}"]'
+        )
         button.scroll_into_view_if_needed()
         button.tap()
         state = [ctl["default"] for ctl in m["controls"]]
@@ -221,12 +250,21 @@ def static_book(tmp_path_factory):
         (shutil.copytree if src.is_dir() else shutil.copyfile)(src, root / name)
     for f in STATIC_BOOK.iterdir():
         shutil.copyfile(f, root / f.name)
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MPLBACKEND", "D2LMINI_DISPLAY", "D2LMINI_STATIC_FRAMES")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MPLBACKEND", "D2LMINI_DISPLAY", "D2LMINI_STATIC_FRAMES")
+    }
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     exe = pathlib.Path(sys.executable).with_name("jupyter-book")
-    run = subprocess.run([str(exe), "build", ".", "-W", "-n", "--keep-going"], cwd=root,
-                         env=env, capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [str(exe), "build", ".", "-W", "-n", "--keep-going"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if run.returncode != 0:
         pytest.fail("test book build failed:\n" + (run.stdout + run.stderr)[-6000:])
     return root
@@ -259,20 +297,31 @@ def test_text_generator_runs_the_model_in_the_page(browser, static_book, static_
                 want = expected[kind]["probs"][prefix]
                 assert len(mine) == len(want)
                 worst = max(abs(a - b) for a, b in zip(mine, want))
-                assert worst < 1e-5, f"{kind} {prefix!r}: probabilities differ by {worst}"
-            assert got["greedy"] == [expected[kind]["greedy"][q] for q in prefixes], kind
-        # the controls: a new prefix (characters outside the vocabulary too), then sampling
+                assert worst < 1e-5, (
+                    f"{kind} {prefix!r}: probabilities differ by {worst}"
+                )
+            assert got["greedy"] == [expected[kind]["greedy"][q] for q in prefixes], (
+                kind
+            )
+        # the controls: a new prefix (characters
+        # outside the vocabulary too), then sampling
         gen = p.locator(".d2lmini-textgen").first
         pre = gen.locator(".d2lmini-frame-text")
         assert pre.inner_text() == expected["scratch"]["greedy"]["time traveller"]
         gen.locator('[data-name="prefix"]').fill("xyz QUIET")
-        p.wait_for_function("(t) => document.querySelector('.d2lmini-textgen "
-                            ".d2lmini-frame-text').textContent === t",
-                            arg=expected["scratch"]["greedy"]["xyz QUIET"], timeout=10000)
+        p.wait_for_function(
+            "(t) => document.querySelector('.d2lmini-textgen "
+            ".d2lmini-frame-text').textContent === t",
+            arg=expected["scratch"]["greedy"]["xyz QUIET"],
+            timeout=10000,
+        )
         gen.locator('button[data-mode="sampling"]').click()
-        p.wait_for_function("(t) => document.querySelector('.d2lmini-textgen "
-                            ".d2lmini-frame-text').textContent !== t",
-                            arg=expected["scratch"]["greedy"]["xyz QUIET"], timeout=10000)
+        p.wait_for_function(
+            "(t) => document.querySelector('.d2lmini-textgen "
+            ".d2lmini-frame-text').textContent !== t",
+            arg=expected["scratch"]["greedy"]["xyz QUIET"],
+            timeout=10000,
+        )
         sampled = pre.inner_text()
         assert sampled.startswith("xyz QUIET")
         assert not gen.locator('[data-name="temperature"]').is_disabled()

@@ -1,9 +1,12 @@
-"""The style sheet (../shared/style/korean-english.md) holds in every chapter and exercise page.
+"""The style sheet (../shared/style/korean-english.md)
+holds in every chapter and exercise page.
 
-Korean cells use none of the forms the sheet rules out ("훈련" → "학습", italic Hangul,
-"~나요?" …) and English cells have no British spellings. The rules live in one place, the
-shared lint (../shared/style/lint.py, beside the checkout as in CI); without it the test skips.
+Korean cells use none of the forms the sheet rules out ("훈련" → "학습",
+italic Hangul, "~나요?" …) and English cells have no British spellings.
+The rules live in one place, the shared lint (../shared/style/lint.py,
+beside the checkout as in CI); without it the test skips.
 """
+
 import importlib.util
 import pathlib
 
@@ -40,9 +43,11 @@ def test_page_follows_the_style_sheet(lint, page):
 
 def test_the_lint_catches_what_it_should(lint, tmp_path):
     page = tmp_path / "sample.md"
-    page.write_text('+++ {"tags": ["lang-ko"]}\n\n모델을 훈련합니다. *타임머신*을 읽었나요?\n\n'
-                    '+++ {"tags": ["lang-en"]}\n\nThe model memorised the full stops.\n',
-                    encoding="utf-8")
+    page.write_text(
+        '+++ {"tags": ["lang-ko"]}\n\n모델을 훈련합니다. *타임머신*을 읽었나요?\n\n'
+        '+++ {"tags": ["lang-en"]}\n\nThe model memorised the full stops.\n',
+        encoding="utf-8",
+    )
     found = "\n".join(lint.lint(str(page)))
     for bad in ("훈련", "*타임머신*", "나요?", "memorised", "full stops"):
         assert bad in found

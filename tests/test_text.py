@@ -1,16 +1,21 @@
 import string
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from d2lmini import Vocab, preprocess, tokenize
 
-words = st.lists(st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=4), max_size=60)
+words = st.lists(
+    st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=4), max_size=60
+)
 
 
 def test_preprocess_keeps_lowercase_letters_and_single_spaces():
-    assert preprocess("The Time-Machine, 1895!\n\nBy H.G. Wells") == \
-        "the time machine by h g wells"
+    assert (
+        preprocess("The Time-Machine, 1895!\n\nBy H.G. Wells")
+        == "the time machine by h g wells"
+    )
 
 
 def test_tokenize_char_and_word():
@@ -61,15 +66,19 @@ def test_vocab_accepts_nested_lists():
 
 def test_to_tokens_accepts_tensors_and_rejects_bad_indices():
     import torch
+
     vocab = Vocab("abca")
     assert vocab.to_tokens(torch.tensor([1, 2])) == ["a", "b"]
     with pytest.raises(IndexError, match="outside the vocabulary"):
         vocab.to_tokens(99)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"min_freq": -1}, "min_freq must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"min_freq": -1}, "min_freq must be >= 0"),
+    ],
+)
 def test_vocab_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Vocab(["a"], **kwargs)

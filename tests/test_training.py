@@ -9,7 +9,9 @@ from d2lmini import RNNLMScratch, RNNScratch, SineData, Trainer, clip_gradients
 
 def model_with_grads(seed=0):
     torch.manual_seed(seed)
-    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2)
+    )
     model(torch.randn(5, 4)).pow(2).sum().mul(10).backward()
     return model
 
@@ -44,19 +46,25 @@ def test_validation_perplexity_is_exp_of_the_token_mean(char_data):
     losses, counts = [], []
     with torch.no_grad():
         for X, Y in char_data.val_dataloader():
-            losses.append(torch.nn.functional.cross_entropy(
-                model(X).reshape(-1, V), Y.reshape(-1), reduction="sum"))
+            losses.append(
+                torch.nn.functional.cross_entropy(
+                    model(X).reshape(-1, V), Y.reshape(-1), reduction="sum"
+                )
+            )
             counts.append(Y.numel())
     expected = math.exp(sum(losses).item() / sum(counts))
-    assert d2lmini.evaluate_perplexity(model, char_data.val_dataloader()) == \
-        pytest.approx(expected, rel=1e-5)
+    assert d2lmini.evaluate_perplexity(
+        model, char_data.val_dataloader()
+    ) == pytest.approx(expected, rel=1e-5)
 
 
 def lm_run(data, epochs=2, seed=0):
     d2lmini.set_seed(seed)
     V = len(data.vocab)
     model = RNNLMScratch(RNNScratch(V, 32), V, lr=1)
-    trainer = Trainer(max_epochs=epochs, gradient_clip_val=1, display="quiet", seed=seed)
+    trainer = Trainer(
+        max_epochs=epochs, gradient_clip_val=1, display="quiet", seed=seed
+    )
     trainer.fit(model, data)
     return trainer.history
 
@@ -70,8 +78,10 @@ def test_a_short_run_lowers_validation_perplexity(char_data):
     assert history["epoch"] == list(range(1, 9))
     assert history["val_ppl"][-1] < history["val_ppl"][0] - 1
     assert history["val_ppl"][0] < 28  # beats a uniform guess after one epoch
-    assert all(math.isclose(math.exp(l), p) for l, p in zip(history["val_loss"],
-                                                             history["val_ppl"]))
+    assert all(
+        math.isclose(math.exp(loss), p)
+        for loss, p in zip(history["val_loss"], history["val_ppl"])
+    )
 
 
 def test_linear_regression_on_sine_data_learns():
@@ -82,11 +92,14 @@ def test_linear_regression_on_sine_data_learns():
     assert history["val_loss"][-1] < 0.1  # the noise variance is 0.04
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"max_epochs": 0}, "max_epochs must be at least 1"),
-    ({"max_epochs": 1, "gradient_clip_val": -1}, "gradient_clip_val must be >= 0"),
-    ({"max_epochs": 1, "device": "tpu"}, "device must be one of"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"max_epochs": 0}, "max_epochs must be at least 1"),
+        ({"max_epochs": 1, "gradient_clip_val": -1}, "gradient_clip_val must be >= 0"),
+        ({"max_epochs": 1, "device": "tpu"}, "device must be one of"),
+    ],
+)
 def test_trainer_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Trainer(**kwargs)
@@ -94,7 +107,9 @@ def test_trainer_bad_input(kwargs, message):
 
 def test_trainer_bad_display_mode():
     with pytest.raises(ValueError, match="display must be one of"):
-        Trainer(max_epochs=1, display="fancy").fit(d2lmini.LinearRegression(), SineData())
+        Trainer(max_epochs=1, display="fancy").fit(
+            d2lmini.LinearRegression(), SineData()
+        )
 
 
 def test_bar_and_plot_displays_run_and_end_in_a_plot(capsys):
@@ -108,9 +123,13 @@ def test_bar_and_plot_displays_run_and_end_in_a_plot(capsys):
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_gpu_training_matches_the_interface(char_data):
     V = len(char_data.vocab)
-    for model in (RNNLMScratch(RNNScratch(V, 32), V, lr=1),
-                  d2lmini.RNNLM(d2lmini.RNN(V, 32), V, lr=1)):
-        trainer = Trainer(max_epochs=2, gradient_clip_val=1, device="cuda", display="quiet")
+    for model in (
+        RNNLMScratch(RNNScratch(V, 32), V, lr=1),
+        d2lmini.RNNLM(d2lmini.RNN(V, 32), V, lr=1),
+    ):
+        trainer = Trainer(
+            max_epochs=2, gradient_clip_val=1, device="cuda", display="quiet"
+        )
         history = trainer.fit(model, char_data)
         assert next(model.parameters()).is_cuda
         assert history["val_ppl"][-1] < 28
@@ -123,6 +142,7 @@ def test_perplexity_is_infinite_when_a_token_got_probability_zero():
 
 def test_clipping_at_infinity_only_measures_the_norm():
     import math
+
     model = torch.nn.Linear(3, 2)
     model(torch.randn(4, 3)).pow(2).sum().backward()
     before = [p.grad.clone() for p in model.parameters()]
@@ -130,6 +150,8 @@ def test_clipping_at_infinity_only_measures_the_norm():
     norm = d2lmini.clip_gradients(model, math.inf)
     assert torch.allclose(norm, expected)
     assert all(torch.equal(p.grad, g) for p, g in zip(model.parameters(), before))
-    clipped = d2lmini.clip_gradients(model, float(expected) / 2)   # still clips when finite
+    clipped = d2lmini.clip_gradients(
+        model, float(expected) / 2
+    )  # still clips when finite
     assert torch.allclose(clipped, expected)
     assert not torch.equal(next(model.parameters()).grad, before[0])

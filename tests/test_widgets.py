@@ -1,4 +1,6 @@
-"""d2lmini.widgets without a browser: grids, frames, the static placeholder, text_generator."""
+"""d2lmini.widgets without a browser: grids, frames,
+the static placeholder, text_generator."""
+
 import json
 import random
 
@@ -9,12 +11,12 @@ import pytest
 import torch
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-import d2lmini  # noqa: E402
-from d2lmini import static_frames  # noqa: E402
-from d2lmini.static_frames import grid_of, grid_points  # noqa: E402
-from d2lmini.widgets import Controls, controls, text_generator  # noqa: E402
+import d2lmini
+from d2lmini import static_frames
+from d2lmini.static_frames import grid_of, grid_points
+from d2lmini.widgets import Controls, controls, text_generator
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def frames(monkeypatch, tmp_path):
 
 
 def draw(a, b="x"):
-    fig, ax = plt.subplots(figsize=(2, 1.5))
+    _fig, ax = plt.subplots(figsize=(2, 1.5))
     ax.plot([0, a])
     ax.set_title(f"{a} {b}")
     print(f"a = {a}, b = {b}")
@@ -44,20 +46,38 @@ def draw(a, b="x"):
 def test_grids_keep_every_value_up_to_64():
     assert grid_of(w.IntSlider(value=4, min=1, max=64))[1] == list(range(1, 65))
     kind, values, labels = grid_of(w.FloatSlider(value=1.0, min=0, max=2, step=0.25))
-    assert kind == "range" and values == [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]
+    assert kind == "range" and values == [
+        0.0,
+        0.25,
+        0.5,
+        0.75,
+        1.0,
+        1.25,
+        1.5,
+        1.75,
+        2.0,
+    ]
     assert labels[4] == "1.00"
-    assert grid_of(w.SelectionSlider(options=[0.1, 1.0, 10.0], value=1.0)) == \
-        ("range", [0.1, 1.0, 10.0], ["0.1", "1.0", "10.0"])
-    assert grid_of(w.ToggleButtons(options=["char", "word"], value="word"))[0] == "buttons"
-    assert grid_of(w.Dropdown(options=[("one", 1), ("two", 2)], value=2)) == \
-        ("select", [1, 2], ["one", "two"])
+    assert grid_of(w.SelectionSlider(options=[0.1, 1.0, 10.0], value=1.0)) == (
+        "range",
+        [0.1, 1.0, 10.0],
+        ["0.1", "1.0", "10.0"],
+    )
+    assert (
+        grid_of(w.ToggleButtons(options=["char", "word"], value="word"))[0] == "buttons"
+    )
+    assert grid_of(w.Dropdown(options=[("one", 1), ("two", 2)], value=2)) == (
+        "select",
+        [1, 2],
+        ["one", "two"],
+    )
     assert grid_of(w.Checkbox(value=True))[1] == [False, True]
     assert grid_of(w.Text(value="hi")) == ("fixed", ["hi"], ["hi"])
     assert grid_of(w.Combobox(options=["a", "b"], value="c"))[1] == ["a", "b", "c"]
 
 
 def test_long_sliders_get_24_spread_values_and_the_default():
-    kind, values, _ = grid_of(w.IntSlider(value=16, min=1, max=400))
+    _kind, values, _ = grid_of(w.IntSlider(value=16, min=1, max=400))
     assert values[0] == 1 and values[-1] == 400 and 16 in values
     assert 24 <= len(values) <= 25 and values == sorted(values)
 
@@ -82,7 +102,7 @@ def test_without_the_variable_nothing_changes(monkeypatch, shown, tmp_path):
 
 
 def test_static_panel_precomputes_every_frame(frames, shown):
-    plt.close("all")   # figures other test modules left open are not this panel's
+    plt.close("all")  # figures other test modules left open are not this panel's
     torch.manual_seed(1)
     np.random.seed(1)
     random.seed(1)
@@ -90,8 +110,11 @@ def test_static_panel_precomputes_every_frame(frames, shown):
     torch.manual_seed(1)
     np.random.seed(1)
     random.seed(1)
-    panel = controls(draw, a=w.IntSlider(value=3, min=0, max=9),
-                     b=w.ToggleButtons(options=["x", "y"], value="x"))
+    panel = controls(
+        draw,
+        a=w.IntSlider(value=3, min=0, max=9),
+        b=w.ToggleButtons(options=["x", "y"], value="x"),
+    )
     # the rest of the chapter sees the random state it would see without frames
     assert torch.equal(torch.rand(3), after[0]) and np.random.rand() == after[1]
     assert random.random() == after[2]
@@ -104,9 +127,12 @@ def test_static_panel_precomputes_every_frame(frames, shown):
     assert [c["default"] for c in m["controls"]] == [3, 0]
     assert m["frames"]["7,1"]["text"] == "a = 7, b = y\n"
     for frame in m["frames"].values():
-        assert len(frame["images"]) == 1 and (frames / "img" / frame["images"][0]).is_file()
+        assert (
+            len(frame["images"]) == 1
+            and (frames / "img" / frame["images"][0]).is_file()
+        )
     assert len({f["images"][0] for f in m["frames"].values()}) == 20
-    assert 'lang-ko' in html and 'lang-en' in html and 'type="range"' in html
+    assert "lang-ko" in html and "lang-en" in html and 'type="range"' in html
     assert "a = 3, b = x" in html  # the first frame's text
     assert plt.get_fignums() == []
 
@@ -114,9 +140,11 @@ def test_static_panel_precomputes_every_frame(frames, shown):
 def test_frames_are_deterministic_and_quiet(frames, shown, capsys):
     def noisy(k):
         import warnings
-        warnings.warn("a warning in a frame")
+
+        warnings.warn("a warning in a frame", stacklevel=1)
         print("k", k)
         plt.figure(figsize=(1, 1))
+
     ids = []
     for _ in range(2):
         shown.clear()
@@ -147,13 +175,17 @@ def tiny_lm(kind):
 def test_exported_weights_give_the_models_logits(kind):
     model, vocab = tiny_lm(kind)
     m = static_frames.export_char_model(model, vocab)
-    W_xh, W_hh, b_h, W_hq, b_q = (np.array(m[k]) for k in ("W_xh", "W_hh", "b_h", "W_hq",
-                                                            "b_q"))
+    W_xh, W_hh, b_h, W_hq, b_q = (
+        np.array(m[k]) for k in ("W_xh", "W_hh", "b_h", "W_hq", "b_q")
+    )
     prefix = "the timq"  # q is not in the vocabulary: <unk>
     h = np.zeros(len(b_h))
     for ch in prefix:
-        h = np.tanh(W_xh[m["tokens"].index(ch) if ch in m["tokens"] else m["unk"]]
-                    + h @ W_hh + b_h)
+        h = np.tanh(
+            W_xh[m["tokens"].index(ch) if ch in m["tokens"] else m["unk"]]
+            + h @ W_hh
+            + b_h
+        )
     with torch.no_grad():
         logits, _ = model.time_major_logits(torch.tensor([vocab[list(prefix)]]))
     assert np.allclose(h @ W_hq + b_q, logits[-1, 0].numpy(), atol=1e-5)
@@ -195,13 +227,15 @@ def test_a_slow_panel_is_not_precomputed_and_says_so(frames, shown, monkeypatch)
 # ---------------------------------------------------------------- worker processes
 def noisy_draw(a):
     """A frame that uses every random generator, so any state mix-up shows."""
-    fig, ax = plt.subplots(figsize=(2, 1.5))
+    _fig, ax = plt.subplots(figsize=(2, 1.5))
     ax.plot(torch.rand(5).numpy() + np.random.rand() + random.random())
     print(f"a = {a}, r = {torch.rand(1).item():.6f}")
 
 
 @pytest.mark.parametrize("workers", ["1", "2", "3"])
-def test_frames_are_the_same_with_any_number_of_workers(frames, shown, monkeypatch, workers):
+def test_frames_are_the_same_with_any_number_of_workers(
+    frames, shown, monkeypatch, workers
+):
     monkeypatch.setenv(static_frames.WORKERS_ENV, workers)
     torch.manual_seed(0)
     np.random.seed(0)
@@ -213,22 +247,25 @@ def test_frames_are_the_same_with_any_number_of_workers(frames, shown, monkeypat
     serial = frames.parent / "serial.json"
     if workers == "1":
         serial.write_text(json.dumps(m))
-    else:   # parametrized in order: the one-worker run wrote its manifest first
+    else:  # parametrized in order: the one-worker run wrote its manifest first
         assert m == json.loads(serial.read_text())
 
 
 def test_in_parallel_shares_the_items_and_merges_the_results(monkeypatch):
     monkeypatch.setenv(static_frames.WORKERS_ENV, "3")
     import os
-    out = static_frames.in_parallel(lambda items: {str(i): os.getpid() for i in items},
-                                    list(range(10)), limit_s=60)
+
+    out = static_frames.in_parallel(
+        lambda items: {str(i): os.getpid() for i in items}, list(range(10)), limit_s=60
+    )
     assert sorted(out, key=int) == [str(i) for i in range(10)]
-    assert len(set(out.values())) == 3   # three processes did the work
+    assert len(set(out.values())) == 3  # three processes did the work
     assert out["0"] == os.getpid() and out["3"] == os.getpid()
 
 
 def test_a_failing_worker_share_is_redone_here_and_raises_here(monkeypatch):
     import os
+
     monkeypatch.setenv(static_frames.WORKERS_ENV, "2")
     me = os.getpid()
 
@@ -236,13 +273,16 @@ def test_a_failing_worker_share_is_redone_here_and_raises_here(monkeypatch):
         if os.getpid() != me:
             raise RuntimeError("only in the child")
         return {str(i): i for i in items}
-    assert static_frames.in_parallel(job, list(range(6)), limit_s=60) == \
-        {str(i): i for i in range(6)}
+
+    assert static_frames.in_parallel(job, list(range(6)), limit_s=60) == {
+        str(i): i for i in range(6)
+    }
 
     def broken(items):
         if 1 in items:
             raise ValueError("draw failed for 1")
         return {}
+
     with pytest.raises(ValueError, match="draw failed for 1"):
         static_frames.in_parallel(broken, list(range(4)), limit_s=60)
 
@@ -250,6 +290,7 @@ def test_a_failing_worker_share_is_redone_here_and_raises_here(monkeypatch):
 def test_a_hanging_worker_is_killed_and_its_share_done_here(monkeypatch):
     import os
     import time
+
     monkeypatch.setenv(static_frames.WORKERS_ENV, "2")
     me = os.getpid()
 
@@ -257,9 +298,11 @@ def test_a_hanging_worker_is_killed_and_its_share_done_here(monkeypatch):
         if os.getpid() != me:
             time.sleep(60)
         return {str(i): i for i in items}
+
     start = time.perf_counter()
-    assert static_frames.in_parallel(job, list(range(4)), limit_s=1) == \
-        {str(i): i for i in range(4)}
+    assert static_frames.in_parallel(job, list(range(4)), limit_s=1) == {
+        str(i): i for i in range(4)
+    }
     assert time.perf_counter() - start < 20
 
 
@@ -267,6 +310,7 @@ def test_a_hanging_worker_is_killed_and_its_share_done_here(monkeypatch):
 @pytest.fixture
 def svg(monkeypatch):
     from d2lmini import plotting
+
     monkeypatch.setattr(plotting, "_FIGURE_FORMAT", dict(plotting._FIGURE_FORMAT))
     d2lmini.use_svg_display()
     return plotting
@@ -274,6 +318,7 @@ def svg(monkeypatch):
 
 def test_svg_figures_are_the_same_on_every_run(svg):
     import re
+
     data = []
     for dpi in (200, 200, 80):
         d2lmini.use_svg_display(dpi=dpi)
@@ -289,6 +334,7 @@ def test_svg_figures_are_the_same_on_every_run(svg):
 
     def size(svg):
         return re.search(rb'<svg[^>]* width="([^"]+)" height="([^"]+)"', svg).groups()
+
     assert size(first) == size(low)  # the dpi sets the heat map's pixels, not the size
     assert len(low) < len(first)
 
@@ -310,24 +356,32 @@ def test_use_svg_display_rejects_a_bad_dpi(svg):
 
 
 def test_figure_bytes_wants_a_figure():
-    with pytest.raises(TypeError, match="matplotlib Figure.*\n.*Figure여야"):
+    with pytest.raises(TypeError, match=r"matplotlib Figure.*\n.*Figure여야"):
         d2lmini.figure_bytes(plt.gca())
     plt.close("all")
 
 
 def _python_children():
-    """Pids of this process's children that run this Python (workers, zombies included)."""
+    """Pids of this process's children that run this
+    Python (workers, zombies included)."""
     import os
     import pathlib
     import sys
+
     me, found = os.getpid(), []
     for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
-            exe = os.path.realpath(stat.parent / "exe") if fields[0] != "Z" else sys.executable
+            exe = (
+                os.path.realpath(stat.parent / "exe")
+                if fields[0] != "Z"
+                else sys.executable
+            )
         except OSError:
             continue
-        if int(fields[1]) == me and os.path.realpath(exe) == os.path.realpath(sys.executable):
+        if int(fields[1]) == me and os.path.realpath(exe) == os.path.realpath(
+            sys.executable
+        ):
             found.append(int(stat.parent.name))
     return found
 
@@ -335,6 +389,7 @@ def _python_children():
 def test_a_failure_here_stops_the_workers(monkeypatch):
     import os
     import time
+
     monkeypatch.setenv(static_frames.WORKERS_ENV, "3")
     me = os.getpid()
     before = set(_python_children())
@@ -344,8 +399,9 @@ def test_a_failure_here_stops_the_workers(monkeypatch):
             raise RuntimeError("draw failed here")
         time.sleep(30)
         return {}
+
     start = time.perf_counter()
     with pytest.raises(RuntimeError, match="draw failed here"):
         static_frames.in_parallel(job, list(range(6)), limit_s=60)
     assert time.perf_counter() - start < 10
-    assert set(_python_children()) <= before   # killed and reaped: no worker, no zombie
+    assert set(_python_children()) <= before  # killed and reaped: no worker, no zombie

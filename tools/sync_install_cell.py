@@ -1,17 +1,20 @@
 """Rewrite the first code cell of every chapter and exercise source from the repository
 setting in _config.yml.
 
-    python tools/sync_install_cell.py            # rewrite chapters/ and exercises/ 9_*.md
-                                                 # and their .ipynb (then run
-                                                 # tools/build_exercises.py for the solutions)
-    python tools/sync_install_cell.py --check    # exit 1 if one is out of date
+    python tools/sync_install_cell.py          # rewrite chapters/ and exercises/
+                                               # 9_*.md and their .ipynb (then run
+                                               # tools/build_exercises.py for the
+                                               # solutions)
+    python tools/sync_install_cell.py --check  # exit 1 if one is out of date
 
-The cell installs d2lmini from the public repository when it is missing (Colab) and leaves
-a local install alone, then shows figures as SVG (``d2lmini.use_svg_display``). It is tagged
-remove-cell: the HTML book does not show it. In the .ipynb only the cell's source and tags
-change (its outputs are empty: locally the import succeeds), so the notebook need not be
-executed again (unless the line that follows the import changed what figures look like).
+The cell installs d2lmini from the public repository when it is missing (Colab)
+and leaves a local install alone, then shows figures as SVG
+(``d2lmini.use_svg_display``). It is tagged remove-cell: the HTML book does not
+show it. In the .ipynb only the cell's source and tags change (its outputs are
+empty: locally the import succeeds), so the notebook need not be executed again
+(unless the line that follows the import changed what figures look like).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +45,8 @@ def install_cell_source(url: str, branch: str) -> str:
         "    import d2lmini\n"
         "except ImportError:\n"
         f'    %pip install -q "d2lmini[widgets] @ git+{url}@{branch}"\n'
-        "    import d2lmini\n"
-        "d2lmini.use_svg_display()  # vector figures: sharp on any screen and at any zoom"
+        "    import d2lmini\nd2lmini.use_svg_display()  # "
+        "vector figures: sharp on any screen and at any zoom"
     )
 
 
@@ -62,7 +65,8 @@ def _update(cell: nbformat.NotebookNode, source: str) -> bool:
 
 
 def sync(md: pathlib.Path, source: str, check: bool = False) -> list[pathlib.Path]:
-    """Update the chapter and its .ipynb; return the files that were (or would be) changed."""
+    """Update the chapter and its .ipynb; return the files that were (or would be)
+    changed."""
     changed = []
     nb = jupytext.read(md)
     if _update(first_code_cell(nb), source):
@@ -81,7 +85,9 @@ def sync(md: pathlib.Path, source: str, check: bool = False) -> list[pathlib.Pat
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only report, change nothing")
+    parser.add_argument(
+        "--check", action="store_true", help="only report, change nothing"
+    )
     args = parser.parse_args(argv)
     source = install_cell_source(*repository())
     mds = sorted(CHAPTERS.glob("9_*.md")) + sorted(EXERCISES.glob("9_*.md"))

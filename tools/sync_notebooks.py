@@ -3,12 +3,13 @@
     python tools/sync_notebooks.py                      # every chapters/9_*.md
     python tools/sync_notebooks.py chapters/9_1_sequences.md
 
-For each chapter: read the MyST notebook with jupytext, execute it with nbclient (cwd
-chapters/), strip what changes from run to run (execution timestamps, random cell ids,
-random widget model ids), and save chapters/<name>.ipynb. Run it after editing a chapter;
-`make notebooks` does. The tests check that both files hold the same cells and that the
-notebook is executed.
+For each chapter: read the MyST notebook with jupytext, execute it with nbclient
+(cwd chapters/), strip what changes from run to run (execution timestamps,
+random cell ids, random widget model ids), and save chapters/<name>.ipynb. Run
+it after editing a chapter; `make notebooks` does. The tests check that both
+files hold the same cells and that the notebook is executed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,8 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # cell metadata that records a particular run or a particular front end
 VOLATILE_CELL_KEYS = ("execution", "ExecuteTime", "collapsed", "scrolled", "papermill")
-# notebook metadata kept in the .ipynb (language_info would record the Python patch version)
+# notebook metadata kept in the .ipynb (language_info
+# would record the Python patch version)
 KEPT_NB_KEYS = ("kernelspec", "jupytext", "widgets")
 
 
@@ -49,29 +51,42 @@ def read_chapter(md: pathlib.Path) -> nbformat.NotebookNode:
 
 
 def stable_widget_ids(nb: nbformat.NotebookNode, stem: str) -> nbformat.NotebookNode:
-    """Replace the random widget model ids by ids derived from the chapter and the widgets'
-    place in it: models in the order the outputs show them, then the models they refer to.
-    Idempotent (the saved state's key order is not used: nbformat sorts it)."""
+    """Replace the random widget model ids by ids derived from the
+    chapter and the widgets' place in it: models in the order the
+    outputs show them, then the models they refer to. Idempotent
+    (the saved state's key order is not used: nbformat sorts it)."""
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     if not state:
         return nb
-    shown = [out["data"][WIDGET_VIEW]["model_id"]
-             for cell in nb.cells if cell.cell_type == "code"
-             for out in cell.get("outputs", []) if WIDGET_VIEW in out.get("data", {})]
+    shown = [
+        out["data"][WIDGET_VIEW]["model_id"]
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if WIDGET_VIEW in out.get("data", {})
+    ]
     order, queue = [], [m for m in shown if m in state]
     while queue:
         model_id = queue.pop(0)
         if model_id in order:
             continue
         order.append(model_id)
-        refs = re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(state[model_id], sort_keys=True))
+        refs = re.findall(
+            r"IPY_MODEL_([0-9a-f]{32})", json.dumps(state[model_id], sort_keys=True)
+        )
         queue += [r for r in refs if r in state]
     # models no output refers to, by their content
-    order += sorted((m for m in state if m not in order),
-                    key=lambda m: json.dumps(state[m], sort_keys=True))
-    stable = {m: hashlib.sha1(f"{stem}:widget:{i}".encode()).hexdigest()[:32]
-              for i, m in enumerate(order)}
-    text = re.sub(r"[0-9a-f]{32}", lambda m: stable.get(m.group(0), m.group(0)), json.dumps(nb))
+    order += sorted(
+        (m for m in state if m not in order),
+        key=lambda m: json.dumps(state[m], sort_keys=True),
+    )
+    stable = {
+        m: hashlib.sha1(f"{stem}:widget:{i}".encode()).hexdigest()[:32]
+        for i, m in enumerate(order)
+    }
+    text = re.sub(
+        r"[0-9a-f]{32}", lambda m: stable.get(m.group(0), m.group(0)), json.dumps(nb)
+    )
     return nbformat.from_dict(json.loads(text))
 
 
@@ -80,9 +95,12 @@ def merge_streams(outputs: list) -> list:
     messages depends on timing, and the stored file must not."""
     merged = []
     for out in outputs:
-        if (out.get("output_type") == "stream" and merged
-                and merged[-1].get("output_type") == "stream"
-                and merged[-1].get("name") == out.get("name")):
+        if (
+            out.get("output_type") == "stream"
+            and merged
+            and merged[-1].get("output_type") == "stream"
+            and merged[-1].get("name") == out.get("name")
+        ):
             merged[-1]["text"] += out["text"]
         else:
             merged.append(out)
@@ -90,7 +108,8 @@ def merge_streams(outputs: list) -> list:
 
 
 def strip_volatile(nb: nbformat.NotebookNode, stem: str) -> nbformat.NotebookNode:
-    """Drop run-specific metadata so that re-running an unchanged chapter changes nothing."""
+    """Drop run-specific metadata so that re-running
+    an unchanged chapter changes nothing."""
     for cell in nb.cells:
         for key in VOLATILE_CELL_KEYS:
             cell.metadata.pop(key, None)
@@ -103,16 +122,21 @@ def strip_volatile(nb: nbformat.NotebookNode, stem: str) -> nbformat.NotebookNod
 
 
 def kernel_env() -> None:
-    """The kernel inherits our environment; it must run like nbval's kernels (which get
-    only D2LMINI_DATA from tests/conftest.py): no inherited figure backend or display mode."""
+    """The kernel inherits our environment; it must run like nbval's
+    kernels (which get only D2LMINI_DATA from tests/conftest.py): no
+    inherited figure backend or display mode."""
     for name in ("MPLBACKEND", "D2LMINI_DISPLAY"):
         os.environ.pop(name, None)
 
 
 def sync(md: pathlib.Path, timeout: int = 600) -> pathlib.Path:
     nb = read_chapter(md)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(md.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(md.parent)}},
+    )
     client.execute()
     nb = strip_volatile(nb, md.stem)
     out = md.with_suffix(".ipynb")
@@ -123,14 +147,20 @@ def sync(md: pathlib.Path, timeout: int = 600) -> pathlib.Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("chapters", nargs="*", type=pathlib.Path,
-                        help="chapter .md files (default: every chapters/9_*.md)")
+    parser.add_argument(
+        "chapters",
+        nargs="*",
+        type=pathlib.Path,
+        help="chapter .md files (default: every chapters/9_*.md)",
+    )
     args = parser.parse_args(argv)
     kernel_env()
     for md in [p.resolve() for p in args.chapters] or chapters():
         start = time.perf_counter()
         out = sync(md.with_suffix(".md"))
-        print(f"{out.relative_to(ROOT)}: executed in {time.perf_counter() - start:.1f} s")
+        print(
+            f"{out.relative_to(ROOT)}: executed in {time.perf_counter() - start:.1f} s"
+        )
     return 0
 
 

@@ -11,12 +11,13 @@
 Importing this package does not import the reference implementations
 (``d2lmini.grading.exercises``): the process that runs a submission never holds them.
 """
+
 import html
 import os
 
 from .messages import msg
 
-__all__ = ["check", "CheckReport", "EXERCISES", "exercise_list"]
+__all__ = ["EXERCISES", "CheckReport", "check", "exercise_list"]
 
 #: seconds a single public case may run in ``check`` before it is stopped
 CASE_SECONDS = 5.0
@@ -26,6 +27,7 @@ def __getattr__(name):
     """``EXERCISES`` and ``BY_ID``, imported on first use."""
     if name in ("EXERCISES", "BY_ID"):
         from . import exercises as module
+
         return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -33,28 +35,36 @@ def __getattr__(name):
 def exercise_list(chapter=None):
     """``list --json``'s objects, for every exercise or one chapter's."""
     from .exercises import EXERCISES, for_chapter
+
     return [ex.info() for ex in (for_chapter(chapter) if chapter else EXERCISES)]
 
 
 class CheckReport:
-    """What ``check`` returns: an HTML table in Jupyter (``_repr_html_``), text elsewhere."""
+    """What ``check`` returns: an HTML table in
+    Jupyter (``_repr_html_``), text elsewhere."""
 
     def __init__(self, exercise_id, function_name, points, cases, note=None):
         self.exercise_id = exercise_id
         self.function_name = function_name
         self.points = points
-        self.cases = cases            # list of runner.CaseResult
-        self.note = note              # (ko, en): a problem that stopped the check
+        self.cases = cases  # list of runner.CaseResult
+        self.note = note  # (ko, en): a problem that stopped the check
 
     @property
     def score(self):
         from .runner import fractional_score
+
         return fractional_score(self.points, self.cases)
 
     def _lines(self):
         score_ko, score_en = msg("score", score=f"{self.score:g}", points=self.points)
-        head = (f"{self.exercise_id} · {self.function_name}", f"{score_en} · {score_ko}")
-        rows = [(("✓" if c.ok else "✗"), c.name, f"{c.en} · {c.ko}") for c in self.cases]
+        head = (
+            f"{self.exercise_id} · {self.function_name}",
+            f"{score_en} · {score_ko}",
+        )
+        rows = [
+            (("✓" if c.ok else "✗"), c.name, f"{c.en} · {c.ko}") for c in self.cases
+        ]
         foot = msg("more_cases")
         return head, rows, foot
 
@@ -77,46 +87,70 @@ class CheckReport:
             f'<tr><td style="color:{"#1a7f37" if mark == "✓" else "#cf222e"};'
             f'font-weight:bold;text-align:center">{mark}</td>'
             f'<td style="text-align:left">{e(name)}</td>'
-            f'<td style="text-align:left">{e(text)}</td></tr>' for mark, name, text in rows)
-        note = (f'<p style="margin:0.3em 0">{e(self.note[1])} · {e(self.note[0])}</p>'
-                if self.note else "")
+            f'<td style="text-align:left">{e(text)}</td></tr>'
+            for mark, name, text in rows
+        )
+        note = (
+            f'<p style="margin:0.3em 0">{e(self.note[1])} · {e(self.note[0])}</p>'
+            if self.note
+            else ""
+        )
         case_ko, case_en = msg("case")
         res_ko, res_en = msg("result")
-        table = (f'<table><thead><tr><th></th><th style="text-align:left">'
-                 f'{case_en} · {case_ko}</th><th style="text-align:left">{res_en} · {res_ko}'
-                 f'</th></tr></thead><tbody>{cells}</tbody></table>' if rows else "")
-        return (f'<div class="d2lmini-check"><p style="margin:0.3em 0"><b>{e(head[0])}</b>'
-                f' — {e(head[1])}</p>{note}{table}'
-                f'<p style="margin:0.3em 0"><i>{e(foot[1])} · {e(foot[0])}</i></p></div>')
+        table = (
+            f'<table><thead><tr><th></th><th style="text-align:left">'
+            f'{case_en} · {case_ko}</th><th style="text-align:left">{res_en} · {res_ko}'
+            f"</th></tr></thead><tbody>{cells}</tbody></table>"
+            if rows
+            else ""
+        )
+        return (
+            f'<div class="d2lmini-check"><p style="margin:0.3em 0"><b>{e(head[0])}</b>'
+            f" — {e(head[1])}</p>{note}{table}"
+            f'<p style="margin:0.3em 0"><i>{e(foot[1])} · {e(foot[0])}</i></p></div>'
+        )
 
 
 def check(exercise_id, fn, timeout=CASE_SECONDS):
     """Run the public cases of ``exercise_id`` against ``fn`` and return a report.
 
-    Never raises (except when you interrupt the kernel): a wrong id, a function that is not
-    callable, an unimplemented stub, an exception or a case that runs too long all show up
-    in the report. Inside the grader (``D2LMINI_GRADING=1``) it does nothing.
+    Never raises (except when you interrupt the kernel): a wrong id, a function that is
+    not callable, an unimplemented stub, an exception or a case that runs too long all
+    show up in the report. Inside the grader (``D2LMINI_GRADING=1``) it does nothing.
     """
     if os.environ.get("D2LMINI_GRADING") == "1":
         return None
     from .exercises import BY_ID
     from .runner import run_exercise
+
     ex = BY_ID.get(exercise_id)
     if ex is None:
         known = ", ".join(BY_ID)
-        return CheckReport(str(exercise_id), getattr(fn, "__name__", "?"), 0, [],
-                           msg("unknown_exercise", name=repr(exercise_id), known=known))
+        return CheckReport(
+            str(exercise_id),
+            getattr(fn, "__name__", "?"),
+            0,
+            [],
+            msg("unknown_exercise", name=repr(exercise_id), known=known),
+        )
     if not callable(fn):
-        return CheckReport(ex.id, ex.function, ex.points, [],
-                           msg("not_callable", name=type(fn).__name__))
+        return CheckReport(
+            ex.id,
+            ex.function,
+            ex.points,
+            [],
+            msg("not_callable", name=type(fn).__name__),
+        )
     try:
         result = run_exercise(fn, ex, ex.cases, timeout)
     except KeyboardInterrupt:
         raise
-    except BaseException as err:  # noqa: B902 — a checker bug must not crash the notebook
+    except BaseException as err:  # noqa: BLE001 — a checker bug must not crash the notebook
         from .runner import one_line
-        return CheckReport(ex.id, ex.function, ex.points, [],
-                           msg("raised", error=one_line(err)))
+
+        return CheckReport(
+            ex.id, ex.function, ex.points, [], msg("raised", error=one_line(err))
+        )
     if result.kinds() == {"not_implemented"}:  # a stub: one line, no table of failures
         return CheckReport(ex.id, ex.function, ex.points, [], msg("not_implemented"))
     return CheckReport(ex.id, ex.function, ex.points, result.cases)

@@ -26,6 +26,7 @@ list, "dtype": "float32"}``, ``{"randn": shape, "seed": s, "scale": 1.0}``,
 ``kwargs`` (an object of values) is optional. ``expected`` is optional: without it, the
 reference implementation computes the answer.
 """
+
 import dataclasses
 import json
 import pathlib
@@ -47,8 +48,9 @@ class CasesFileError(ValueError):
 class Prepared:
     """One case, ready: its name, where it comes from, its inputs as wire data and as
     plain values (to check mutation), and the expected result."""
+
     name: str
-    origin: str          # public, hidden, private
+    origin: str  # public, hidden, private
     wire_input: object
     before: object
     expected: object
@@ -58,8 +60,11 @@ def prepare(exercise, case_list, origin):
     out = []
     for case in case_list:
         with torch.random.fork_rng(devices=[]):
-            args, kwargs = case.make() if callable(getattr(case, "make", None)) \
+            args, kwargs = (
+                case.make()
+                if callable(getattr(case, "make", None))
                 else (case.args, case.kwargs)
+            )
         data = wire.encode((tuple(args), dict(kwargs)), inputs=True)
         built_args, built_kwargs = wire.decode(data, build=True)
         expected = getattr(case, "expected", None)
@@ -75,9 +80,11 @@ def for_grading(chapter, private=None):
     """``[(exercise, [Prepared, ...]), ...]`` for a chapter: public, hidden, private."""
     plan = []
     for ex in for_chapter(chapter):
-        cases = (prepare(ex, ex.cases, "public")
-                 + prepare(ex, HIDDEN.get(ex.id, ()), "hidden")
-                 + prepare(ex, (private or {}).get(ex.id, ()), "private"))
+        cases = (
+            prepare(ex, ex.cases, "public")
+            + prepare(ex, HIDDEN.get(ex.id, ()), "hidden")
+            + prepare(ex, (private or {}).get(ex.id, ()), "private")
+        )
         plan.append((ex, cases))
     return plan
 
@@ -116,7 +123,7 @@ def load(path):
 def _case(ex_id, i, item, path):
     where = f"{path}: {ex_id} case {i}"
     if not isinstance(item, dict) or not isinstance(item.get("args", []), list):
-        raise CasesFileError(f"{where}: needs \"args\": [...]")
+        raise CasesFileError(f'{where}: needs "args": [...]')
     try:
         args = tuple(value(v) for v in item.get("args", []))
         kwargs = {str(k): value(v) for k, v in item.get("kwargs", {}).items()}
@@ -164,4 +171,5 @@ def _check_answers(private, path):
         except Exception as err:  # noqa: BLE001 — any failure is a problem of the file
             raise CasesFileError(
                 f"{path}: {ex_id}: the reference implementation fails on a case"
-                f" ({type(err).__name__}: {err})") from None
+                f" ({type(err).__name__}: {err})"
+            ) from None

@@ -1,4 +1,6 @@
-"""Compare a learner's result with the expected one, with tolerances; say what differs."""
+"""Compare a learner's result with the expected one,
+with tolerances; say what differs."""
+
 import math
 
 import torch
@@ -28,7 +30,7 @@ def short(value, width=60):
     else:
         text = repr(value)
     text = " ".join(text.split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def type_name(value):
@@ -54,7 +56,10 @@ def compare(expected, got, path="", rtol=RTOL, atol=ATOL, exact_dtype=False):
         ko, en = err.args[0]
         where = err.args[1] if len(err.args) > 1 else ""
         if where:
-            ko, en = msg("at", where=where, detail=ko)[0], msg("at", where=where, detail=en)[1]
+            ko, en = (
+                msg("at", where=where, detail=ko)[0],
+                msg("at", where=where, detail=en)[1],
+            )
         raise Mismatch((ko, en)) from None
 
 
@@ -65,12 +70,18 @@ def _compare(expected, got, path, rtol, atol, exact_dtype=False):
         if tuple(got.shape) != tuple(expected.shape):
             _fail("wrong_shape", expected=tuple(expected.shape), got=tuple(got.shape))
         if exact_dtype and got.dtype != expected.dtype:
-            _fail("wrong_dtype", expected=str(expected.dtype)[6:],
-                  got=str(got.dtype)[6:])
-        if (expected.is_floating_point() != got.is_floating_point()
-                and not expected.is_floating_point()):
-            _fail("wrong_type", expected=f"tensor of {str(expected.dtype)[6:]}",
-                  got=f"tensor of {str(got.dtype)[6:]}")
+            _fail(
+                "wrong_dtype", expected=str(expected.dtype)[6:], got=str(got.dtype)[6:]
+            )
+        if (
+            expected.is_floating_point() != got.is_floating_point()
+            and not expected.is_floating_point()
+        ):
+            _fail(
+                "wrong_type",
+                expected=f"tensor of {str(expected.dtype)[6:]}",
+                got=f"tensor of {str(got.dtype)[6:]}",
+            )
         e = expected.detach().cpu().double()
         g = got.detach().cpu().double()
         if not torch.allclose(g, e, rtol=rtol, atol=atol, equal_nan=True):
@@ -85,10 +96,16 @@ def _compare(expected, got, path, rtol, atol, exact_dtype=False):
             got = got.item()
         if isinstance(got, bool) or not isinstance(got, (int, float)):
             _fail("wrong_type", expected=type(expected).__name__, got=type_name(got))
-        if isinstance(expected, int) and isinstance(got, float) and not got.is_integer():
+        if (
+            isinstance(expected, int)
+            and isinstance(got, float)
+            and not got.is_integer()
+        ):
             _fail("mismatch", expected=short(expected), got=short(got))
-        if not (math.isclose(got, expected, rel_tol=rtol, abs_tol=atol)
-                or (math.isinf(expected) and got == expected)):
+        if not (
+            math.isclose(got, expected, rel_tol=rtol, abs_tol=atol)
+            or (math.isinf(expected) and got == expected)
+        ):
             _fail("mismatch", expected=short(expected), got=short(got))
     elif isinstance(expected, (list, tuple)):
         if not isinstance(got, (list, tuple)):
@@ -101,7 +118,11 @@ def _compare(expected, got, path, rtol, atol, exact_dtype=False):
         if not isinstance(got, dict):
             _fail("wrong_type", expected="dict", got=type_name(got))
         if set(got) != set(expected):
-            _fail("wrong_keys", expected=short(sorted(expected)), got=short(sorted(map(str, got))))
+            _fail(
+                "wrong_keys",
+                expected=short(sorted(expected)),
+                got=short(sorted(map(str, got))),
+            )
         for k in expected:
             _nested(expected[k], got[k], f"{path}[{k!r}]", rtol, atol, exact_dtype)
     else:

@@ -9,6 +9,7 @@ submission can report any values it likes, but it never holds an expected value 
 code that computes one, and nothing it does (loop, exit, crash, flood of output,
 signals, forged event lines) stops the run. The CSV is written atomically.
 """
+
 import csv
 import json
 import os
@@ -30,13 +31,19 @@ from .runner import CaseResult, ExerciseResult, mismatch_result
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 REPO = PACKAGE_DIR.parent.parent
 REPO_EXERCISES = REPO / "exercises"
-MAX_NOTEBOOK_BYTES = 20 * 2 ** 20
-COLUMNS = ["submission", *[ex.id for ex in EXERCISES], "total", "max", "status",
-           "status_ko"]
+MAX_NOTEBOOK_BYTES = 20 * 2**20
+COLUMNS = [
+    "submission",
+    *[ex.id for ex in EXERCISES],
+    "total",
+    "max",
+    "status",
+    "status_ko",
+]
 CHAPTER_FROM_NAME = re.compile(r"^9_([1-7])(?:_|\b|\.)")
 MAGIC = re.compile(r"^(\s*)[%!].*$", re.M)
-START_SECONDS = 300      # a zygote imports torch: slow on a loaded machine
-GRACE_SECONDS = 30       # past the timeout, a zygote that says nothing is replaced
+START_SECONDS = 300  # a zygote imports torch: slow on a loaded machine
+GRACE_SECONDS = 30  # past the timeout, a zygote that says nothing is replaced
 
 
 def chapter_of(nb, path):
@@ -68,11 +75,12 @@ def _read_notebook(path):
     if size == 0:
         return None, ["empty_file", {}]
     if size > MAX_NOTEBOOK_BYTES:
-        return None, ["too_large", {"mb": size // 2 ** 20}]
+        return None, ["too_large", {"mb": size // 2**20}]
     try:
         data = json.loads(pathlib.Path(path).read_bytes().decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as err:
         from .runner import one_line
+
         return None, ["bad_json", {"error": one_line(err, 60)}]
     cells = data.get("cells") if isinstance(data, dict) else None
     if not isinstance(cells, list):
@@ -96,9 +104,14 @@ class Zygote:
 
     def __init__(self, argv, env, settings):
         self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.log,
-                                     env=env or None, close_fds=True)
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            env=env or None,
+            close_fds=True,
+        )
         self.fd = self.proc.stdout.fileno()
         self.buffer = b""
         self.ready = False
@@ -116,7 +129,7 @@ class Zygote:
     def messages(self):
         """Read what is there; return the complete ``(header, body)`` messages, and
         whether the zygote closed its output."""
-        chunk = os.read(self.fd, 2 ** 20)
+        chunk = os.read(self.fd, 2**20)
         self.buffer += chunk
         out = []
         while b"\n" in self.buffer:
@@ -161,26 +174,48 @@ class GradingError(RuntimeError):
 # ---------------------------------------------------------------- grading
 def submissions(folder):
     folder = pathlib.Path(folder)
-    return sorted(p for p in folder.rglob("*.ipynb")
-                  if ".ipynb_checkpoints" not in p.parts and p.is_file())
+    return sorted(
+        p
+        for p in folder.rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts and p.is_file()
+    )
 
 
-def grade(folder, out, jobs=2, timeout=30.0, progress=True, cases_file=None,
-          use_sandbox=True, report=None):
+def grade(
+    folder,
+    out,
+    jobs=2,
+    timeout=30.0,
+    progress=True,
+    cases_file=None,
+    use_sandbox=True,
+    report=None,
+):
     """Grade every ``.ipynb`` under ``folder`` into the CSV ``out``; return the rows.
     ``report(text)`` receives a line about the sandbox (default: standard error)."""
     folder = pathlib.Path(folder)
     private = case_plans.load(cases_file) if cases_file else None
-    hide = [REPO_EXERCISES, REPO / "tests", REPO / ".git", folder, out,
-            *([cases_file] if cases_file else [])]
+    hide = [
+        REPO_EXERCISES,
+        REPO / "tests",
+        REPO / ".git",
+        folder,
+        out,
+        *([cases_file] if cases_file else []),
+    ]
     argv, env, sandboxed, why = sandbox.zygote_command(use_sandbox, masked=hide)
     (report or _stderr)(
         "sandbox: bubblewrap (no network, read-only system, private /tmp) · "
-        "샌드박스: bubblewrap" if sandboxed else
-        f"warning: no OS sandbox ({why}); submissions run with the oracles out of "
-        "their process but without OS isolation · 경고: OS 샌드박스 없이 채점합니다")
-    settings = {"timeout": timeout, "sandboxed": sandboxed,
-                "hidden_paths": [str(p) for p in [PACKAGE_DIR, *hide] if p]}
+        "샌드박스: bubblewrap"
+        if sandboxed
+        else f"warning: no OS sandbox ({why}); submissions run with the oracles out of "
+        "their process but without OS isolation · 경고: OS 샌드박스 없이 채점합니다"
+    )
+    settings = {
+        "timeout": timeout,
+        "sandboxed": sandboxed,
+        "hidden_paths": [str(p) for p in [PACKAGE_DIR, *hide] if p],
+    }
     paths = submissions(folder)
     rows, work = {}, []
     for path in paths:
@@ -212,8 +247,9 @@ def _run(work, plans, private, rows, argv, env, settings, jobs, timeout, bar):
     failures = 0
     try:
         while pending or any(z.job for z in zygotes):
-            while len(zygotes) < min(max(1, jobs), len(pending) + sum(
-                    1 for z in zygotes if z.job)):
+            while len(zygotes) < min(
+                max(1, jobs), len(pending) + sum(1 for z in zygotes if z.job)
+            ):
                 zygotes.append(Zygote(argv, env, settings))
             for z in zygotes:
                 if z.ready and z.job is None and pending:
@@ -237,19 +273,32 @@ def _run(work, plans, private, rows, argv, env, settings, jobs, timeout, bar):
                             dead = dead or not z.ready
                             continue
                         _done(z, header, body, plans, rows, settings, bar)
-                limit = (START_SECONDS if not z.ready
-                         else timeout + GRACE_SECONDS if z.job else None)
+                limit = (
+                    START_SECONDS
+                    if not z.ready
+                    else timeout + GRACE_SECONDS
+                    if z.job
+                    else None
+                )
                 if limit and time.monotonic() - z.since > limit:
                     dead = True
                 if dead:
                     if not z.ready and z.job is None:
                         failures += 1
                         if failures >= 3:
-                            raise GradingError("the grading process does not start: "
-                                               + z.stderr_tail())
+                            raise GradingError(
+                                "the grading process does not start: " + z.stderr_tail()
+                            )
                     if z.job:
-                        _done(z, {"exit": None, "killed": True, "size": 0,
-                                  "zygote": True}, b"", plans, rows, settings, bar)
+                        _done(
+                            z,
+                            {"exit": None, "killed": True, "size": 0, "zygote": True},
+                            b"",
+                            plans,
+                            rows,
+                            settings,
+                            bar,
+                        )
                     z.close()
                     zygotes.remove(z)
     finally:
@@ -258,16 +307,30 @@ def _run(work, plans, private, rows, argv, env, settings, jobs, timeout, bar):
 
 
 def _request(cells, plan):
-    exercises = [{"id": ex.id, "function": ex.function, "rule": ex.rule,
-                  "cases": [p.wire_input for p in prepared]} for ex, prepared in plan]
+    exercises = [
+        {
+            "id": ex.id,
+            "function": ex.function,
+            "rule": ex.rule,
+            "cases": [p.wire_input for p in prepared],
+        }
+        for ex, prepared in plan
+    ]
     return json.dumps({"cells": cells, "exercises": exercises}).encode()
 
 
 def _done(z, header, body, plans, rows, settings, bar):
     rel, chapter, cells = z.job
     z.job = None
-    rows[rel] = _row(rel, chapter, cells, plans[chapter], header, _events(body),
-                     settings["sandboxed"])
+    rows[rel] = _row(
+        rel,
+        chapter,
+        cells,
+        plans[chapter],
+        header,
+        _events(body),
+        settings["sandboxed"],
+    )
     bar.update(1)
 
 
@@ -288,8 +351,9 @@ def evaluate(ex, prepared, event, shortcut=None):
     """One ``CaseResult`` from the event a submission sent for ``prepared``."""
     name = prepared.name
     if shortcut:
-        return CaseResult(name, False, "shortcut",
-                          *msg(f"shortcut_{ex.rule}", what=shortcut))
+        return CaseResult(
+            name, False, "shortcut", *msg(f"shortcut_{ex.rule}", what=shortcut)
+        )
     if not isinstance(event, dict):
         return CaseResult(name, False, "no_output", *msg("no_output"))
     kind = event.get("kind")
@@ -315,13 +379,19 @@ def evaluate(ex, prepared, event, shortcut=None):
     if changed:
         return CaseResult(name, False, "mutated", *msg("mutated", name=changed))
     try:
-        compare(prepared.expected, got, rtol=ex.rtol, atol=ex.atol,
-                exact_dtype=ex.exact_dtype)
+        compare(
+            prepared.expected,
+            got,
+            rtol=ex.rtol,
+            atol=ex.atol,
+            exact_dtype=ex.exact_dtype,
+        )
     except Mismatch as err:
         return mismatch_result(name, err)
     except Exception as err:  # noqa: BLE001 — data that cannot even be compared
-        return CaseResult(name, False, "not_data",
-                          *msg("not_data", what=type(err).__name__))
+        return CaseResult(
+            name, False, "not_data", *msg("not_data", what=type(err).__name__)
+        )
     return CaseResult(name, True, "passed", *msg("passed"))
 
 
@@ -329,8 +399,12 @@ def _changed_input(before, after):
     """``#i`` (or the keyword) of the first input changed by the call, else None."""
     if wire.same(before, after):
         return None
-    if not (isinstance(after, tuple) and len(after) == 2
-            and isinstance(after[0], list) and isinstance(after[1], dict)):
+    if not (
+        isinstance(after, tuple)
+        and len(after) == 2
+        and isinstance(after[0], list)
+        and isinstance(after[1], dict)
+    ):
         return "?"
     (args, kwargs), (now_args, now_kwargs) = before, after
     for i, (b, a) in enumerate(zip(args, now_args)):
@@ -339,12 +413,16 @@ def _changed_input(before, after):
     return next((k for k in kwargs if not wire.same(kwargs[k], now_kwargs.get(k))), "?")
 
 
-PROBLEM_ORDER = (("shortcut", None), ("timeout", ["case_too_long", {}]),
-                 ("mutated", ["mutated_input", {}]),
-                 ("wrong_type", ["returned_wrong_type", {}]),
-                 ("not_data", ["not_data", {"what": "?"}]), ("raised", None),
-                 ("not_implemented", ["not_implemented_short", {}]),
-                 ("no_output", ["no_output", {}]))
+PROBLEM_ORDER = (
+    ("shortcut", None),
+    ("timeout", ["case_too_long", {}]),
+    ("mutated", ["mutated_input", {}]),
+    ("wrong_type", ["returned_wrong_type", {}]),
+    ("not_data", ["not_data", {"what": "?"}]),
+    ("raised", None),
+    ("not_implemented", ["not_implemented_short", {}]),
+    ("no_output", ["no_output", {}]),
+)
 
 
 def _problem(ex, result):
@@ -366,15 +444,16 @@ def _row(rel, chapter, cells, plan, header, events, sandboxed):
     Korean."""
     row = {"submission": rel}
     results, missing, blocked = {}, set(), []
-    expected_keys = {(k, j) for k, (_, prepared) in enumerate(plan)
-                     for j in range(len(prepared))}
+    expected_keys = {
+        (k, j) for k, (_, prepared) in enumerate(plan) for j in range(len(prepared))
+    }
     for e in events:
         kind = e.get("event")
         if kind == "result":
             key = (e.get("ex"), e.get("case"))
             key = key if all(type(i) is int for i in key) else None
             if key in results or key not in expected_keys:
-                blocked.append(["forged", {}])    # a line no grading process writes
+                blocked.append(["forged", {}])  # a line no grading process writes
             results[key] = e
         elif kind == "missing" and isinstance(e.get("ex"), int):
             missing.add(e["ex"])
@@ -390,9 +469,14 @@ def _row(rel, chapter, cells, plan, header, events, sandboxed):
                 problems.append(["missing_function", {"name": ex.function}])
         else:
             shortcut = rules.static_violation(cells, ex.function, ex.rule)
-            result = ExerciseResult(ex.id, ex.points, [
-                evaluate(ex, p, results.get((k, j)), shortcut)
-                for j, p in enumerate(prepared)])
+            result = ExerciseResult(
+                ex.id,
+                ex.points,
+                [
+                    evaluate(ex, p, results.get((k, j)), shortcut)
+                    for j, p in enumerate(prepared)
+                ],
+            )
             score = result.score
             problem = _problem(ex, result)
             if problem:
@@ -403,8 +487,9 @@ def _row(rel, chapter, cells, plan, header, events, sandboxed):
         total += score
     for e in events:
         if e.get("event") == "cell_error":
-            problems.append(["cell_problem",
-                             {"cell": e.get("cell"), "error": e.get("error")}])
+            problems.append(
+                ["cell_problem", {"cell": e.get("cell"), "error": e.get("error")}]
+            )
     if blocked:
         problems.insert(0, ["blocked", {"what": blocked[0]}])
     if not any(e.get("event") == "done" for e in events):
@@ -420,8 +505,11 @@ def _ended(header, events):
     where = ""
     if started:
         last = started[-1]
-        where = (["in_cell", {"cell": last.get("cell")}] if last.get("event") == "cell"
-                 else ["during", {"id": last.get("id")}])
+        where = (
+            ["in_cell", {"cell": last.get("cell")}]
+            if last.get("event") == "cell"
+            else ["during", {"id": last.get("id")}]
+        )
     if header.get("zygote"):
         return ["grader_killed", {"where": where}]
     if header.get("killed"):
@@ -433,8 +521,9 @@ def _ended(header, events):
 
 
 def _status(row, problems, sandboxed):
-    texts = [message_of(p) if isinstance(p, list) else (str(p), str(p))
-             for p in problems]
+    texts = [
+        message_of(p) if isinstance(p, list) else (str(p), str(p)) for p in problems
+    ]
     for column, lang in (("status", 1), ("status_ko", 0)):
         status = "; ".join(dict.fromkeys(t[lang] for t in texts)) or msg("ok")[lang]
         if not sandboxed:
@@ -450,8 +539,15 @@ def _fatal_row(rel, fatal, sandboxed):
 
 def _bar(total, enabled):
     from tqdm import tqdm
-    return tqdm(total=total, desc="grading · 채점", unit="nb", disable=not enabled,
-                file=sys.stderr, dynamic_ncols=True)
+
+    return tqdm(
+        total=total,
+        desc="grading · 채점",
+        unit="nb",
+        disable=not enabled,
+        file=sys.stderr,
+        dynamic_ncols=True,
+    )
 
 
 def write_csv(rows, out):

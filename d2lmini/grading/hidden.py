@@ -5,11 +5,12 @@ that open it while they are graded. Each exercise's hidden cases are chosen so t
 negative controls — returning the input unchanged, a constant, zeros of the right shape,
 or raising — pass none of them (tests/test_grading.py checks this for every exercise).
 """
+
 import math
 
 import torch
 
-from .exercises import (_SINE, _a, _g, _greedy_case, _rnn_params, _rnnlm_case, Case)
+from .exercises import Case, _a, _g, _greedy_case, _rnn_params, _rnnlm_case
 
 HIDDEN = {
     "9.1-lag-features": [
@@ -19,12 +20,25 @@ HIDDEN = {
     ],
     "9.1-k-step-ahead": [
         Case("tau=1, k=5", _a(torch.tensor([0.9]), 0.5, torch.tensor([2.0]), 5)),
-        Case("tau=4, k=6", _a(torch.tensor([0.1, -0.2, 0.3, 0.7]), -0.05,
-                              torch.randn(7, generator=_g(102)), 6)),
+        Case(
+            "tau=4, k=6",
+            _a(
+                torch.tensor([0.1, -0.2, 0.3, 0.7]),
+                -0.05,
+                torch.randn(7, generator=_g(102)),
+                6,
+            ),
+        ),
     ],
     "9.1-ar-least-squares": [
-        Case("noisy sine, tau=4", _a(torch.sin(torch.arange(40.0) * 0.3)
-                                     + 0.1 * torch.randn(40, generator=_g(103)), 4)),
+        Case(
+            "noisy sine, tau=4",
+            _a(
+                torch.sin(torch.arange(40.0) * 0.3)
+                + 0.1 * torch.randn(40, generator=_g(103)),
+                4,
+            ),
+        ),
         Case("linear trend, tau=1", _a(torch.arange(1.0, 9.0), 1)),
         Case("tau=3", _a(torch.randn(30, generator=_g(104)).cumsum(0), 3)),
     ],
@@ -34,16 +48,22 @@ HIDDEN = {
     ],
     "9.2-build-vocab": [
         Case("ties sorted by text", _a(list("abcabd"))),
-        Case("reserved twice, min_freq=3", _a("x y x z x y y w".split(), 3, ["<bos>", "<eos>"])),
+        Case(
+            "reserved twice, min_freq=3",
+            _a("x y x z x y y w".split(), 3, ["<bos>", "<eos>"]),
+        ),
         Case("reserved token also in text", _a(["<pad>", "b", "b", "c"], 1, ["<pad>"])),
     ],
     "9.2-zipf-exponent": [
-        Case("exponent 0.8", _a([500.0 * r ** -0.8 for r in range(1, 31)])),
+        Case("exponent 0.8", _a([500.0 * r**-0.8 for r in range(1, 31)])),
         Case("two ranks", _a([10, 2])),
     ],
     "9.3-bigram-probs": [
         Case("k=0", _a([1, 0, 1, 1, 0], 2, 0.0)),
-        Case("V=6, k=2", _a(torch.randint(0, 6, (40,), generator=_g(105)).tolist(), 6, 2.0)),
+        Case(
+            "V=6, k=2",
+            _a(torch.randint(0, 6, (40,), generator=_g(105)).tolist(), 6, 2.0),
+        ),
     ],
     "9.3-perplexity": [
         Case("one token", _a([math.log(0.125)])),
@@ -54,30 +74,73 @@ HIDDEN = {
         Case("exactly fits", _a(list(range(7, 20)), 3, 3)),
     ],
     "9.4-rnn-step": [
-        Case("B=1, d=1, h=2", lambda: ((torch.tensor([[2.0]]), torch.tensor([[0.5, -1.0]]),
-                                         *_rnn_params(1, 2, 107, 1.0)), {})),
-        Case("B=4, d=5, h=3", lambda: ((torch.randn(4, 5, generator=_g(108)),
-                                         torch.randn(4, 3, generator=_g(109)),
-                                         *_rnn_params(5, 3, 110)), {})),
+        Case(
+            "B=1, d=1, h=2",
+            lambda: (
+                (
+                    torch.tensor([[2.0]]),
+                    torch.tensor([[0.5, -1.0]]),
+                    *_rnn_params(1, 2, 107, 1.0),
+                ),
+                {},
+            ),
+        ),
+        Case(
+            "B=4, d=5, h=3",
+            lambda: (
+                (
+                    torch.randn(4, 5, generator=_g(108)),
+                    torch.randn(4, 3, generator=_g(109)),
+                    *_rnn_params(5, 3, 110),
+                ),
+                {},
+            ),
+        ),
     ],
     "9.4-param-count": [
         Case("V=1000, h=256", _a(1000, 256)),
         Case("V=2, h=1", _a(2, 1)),
     ],
     "9.4-rnn-forward": [
-        Case("T=5, nonzero state", lambda: ((torch.randn(5, 3, 2, generator=_g(111)),
-                                              torch.randn(3, 4, generator=_g(112)),
-                                              *_rnn_params(2, 4, 113)), {})),
-        Case("T=1", lambda: ((torch.randn(1, 1, 3, generator=_g(114)), torch.zeros(1, 2),
-                              *_rnn_params(3, 2, 115, 1.0)), {})),
+        Case(
+            "T=5, nonzero state",
+            lambda: (
+                (
+                    torch.randn(5, 3, 2, generator=_g(111)),
+                    torch.randn(3, 4, generator=_g(112)),
+                    *_rnn_params(2, 4, 113),
+                ),
+                {},
+            ),
+        ),
+        Case(
+            "T=1",
+            lambda: (
+                (
+                    torch.randn(1, 1, 3, generator=_g(114)),
+                    torch.zeros(1, 2),
+                    *_rnn_params(3, 2, 115, 1.0),
+                ),
+                {},
+            ),
+        ),
     ],
     "9.5-one-hot": [
         Case("B=1, T=5, V=7", _a(torch.tensor([[6, 0, 3, 3, 5]]), 7)),
         Case("B=3, T=2, V=3", _a(torch.tensor([[2, 1], [0, 2], [1, 1]]), 3)),
     ],
     "9.5-clip-global-norm": [
-        Case("three tensors", _a([torch.randn(3, 4, generator=_g(116)) * 5,
-                                  torch.randn(4, generator=_g(117)), torch.tensor(7.0)], 2.5)),
+        Case(
+            "three tensors",
+            _a(
+                [
+                    torch.randn(3, 4, generator=_g(116)) * 5,
+                    torch.randn(4, generator=_g(117)),
+                    torch.tensor(7.0),
+                ],
+                2.5,
+            ),
+        ),
         Case("norm below the limit", _a([torch.tensor([6.0, 8.0])], 20.0)),
         Case("max_norm 0.1", _a([torch.tensor([[1.0, -2.0], [2.0, 0.0]])], 0.1)),
     ],
@@ -86,7 +149,9 @@ HIDDEN = {
         Case("V=4, long prefix", _greedy_case(4, 119, [3, 1, 2, 2, 0], 3)),
     ],
     "9.5-temperature-sample": [
-        Case("T=0.5, u=0.999", _a(torch.tensor([3.0, -1.0, 0.0, 2.9, 1.0]), 0.5, 0.999)),
+        Case(
+            "T=0.5, u=0.999", _a(torch.tensor([3.0, -1.0, 0.0, 2.9, 1.0]), 0.5, 0.999)
+        ),
         Case("T=2, u=0.5", _a(torch.tensor([-4.0, -4.0, 1.0, 0.0]), 2.0, 0.5)),
         Case("T=1, u=0.7", _a(torch.tensor([0.0, 0.0, 0.0, 0.0, 0.0]), 1.0, 0.7)),
     ],
@@ -95,23 +160,56 @@ HIDDEN = {
         Case("V=10, T=6", _rnnlm_case(10, 8, 1, 6, 121)),
     ],
     "9.6-perplexity-from-logits": [
-        Case("confident", lambda: ((torch.eye(5).repeat(1, 1, 1)[:, :, :] * 6.0,
-                                    torch.tensor([[0, 1, 2, 3, 4]])), {})),
-        Case("B=4, T=5, V=7", lambda: ((torch.randn(4, 5, 7, generator=_g(122)) * 2,
-                                        torch.randint(0, 7, (4, 5), generator=_g(123))), {})),
+        Case(
+            "confident",
+            lambda: (
+                (
+                    torch.eye(5).repeat(1, 1, 1)[:, :, :] * 6.0,
+                    torch.tensor([[0, 1, 2, 3, 4]]),
+                ),
+                {},
+            ),
+        ),
+        Case(
+            "B=4, T=5, V=7",
+            lambda: (
+                (
+                    torch.randn(4, 5, 7, generator=_g(122)) * 2,
+                    torch.randint(0, 7, (4, 5), generator=_g(123)),
+                ),
+                {},
+            ),
+        ),
     ],
     "9.6-param-shapes": [
         Case("d=1, h=1", _a(1, 1)),
         Case("d=10, h=3", _a(10, 3)),
     ],
     "9.7-bptt": [
-        Case("T=1", lambda: ((torch.randn(1, 2, 3, generator=_g(124)),
-                              torch.randn(2, 2, generator=_g(125)), *_rnn_params(3, 2, 126),
-                              torch.randn(1, 2, 2, generator=_g(127))), {})),
-        Case("T=6, B=3, d=4, h=5", lambda: ((torch.randn(6, 3, 4, generator=_g(128)),
-                                              torch.randn(3, 5, generator=_g(129)) * 0.1,
-                                              *_rnn_params(4, 5, 130),
-                                              torch.randn(6, 3, 5, generator=_g(131))), {})),
+        Case(
+            "T=1",
+            lambda: (
+                (
+                    torch.randn(1, 2, 3, generator=_g(124)),
+                    torch.randn(2, 2, generator=_g(125)),
+                    *_rnn_params(3, 2, 126),
+                    torch.randn(1, 2, 2, generator=_g(127)),
+                ),
+                {},
+            ),
+        ),
+        Case(
+            "T=6, B=3, d=4, h=5",
+            lambda: (
+                (
+                    torch.randn(6, 3, 4, generator=_g(128)),
+                    torch.randn(3, 5, generator=_g(129)) * 0.1,
+                    *_rnn_params(4, 5, 130),
+                    torch.randn(6, 3, 5, generator=_g(131)),
+                ),
+                {},
+            ),
+        ),
     ],
     "9.7-truncated-grad": [
         Case("k=1", _a(0.9, 2.0, [0.5, -0.5, 1.0], 1)),

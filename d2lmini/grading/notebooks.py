@@ -2,18 +2,20 @@
 
 A source is a MyST notebook. In its code cells, the reference solution of each function
 sits between the markers ``# BEGIN SOLUTION`` and ``# END SOLUTION`` (own lines). The
-student notebook replaces each such block by ``raise NotImplementedError(...)`` at the same
-indentation; the solution notebook keeps the code and drops the marker lines. Both carry
-the metadata ``{"d2lmini": {"chapter": "9.N"}}`` that the grader reads.
+student notebook replaces each such block by ``raise NotImplementedError(...)`` at the
+same indentation; the solution notebook keeps the code and drops the marker lines. Both
+carry the metadata ``{"d2lmini": {"chapter": "9.N"}}`` that the grader reads.
 """
+
 import pathlib
 import re
 
 from .exercises import NOTEBOOKS
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
-BLOCK = re.compile(r"^([ \t]*)# BEGIN SOLUTION[ \t]*\n.*?^[ \t]*# END SOLUTION[ \t]*$",
-                   re.M | re.S)
+BLOCK = re.compile(
+    r"^([ \t]*)# BEGIN SOLUTION[ \t]*\n.*?^[ \t]*# END SOLUTION[ \t]*$", re.M | re.S
+)
 STUB = 'raise NotImplementedError("your code here · 여기에 코드를 작성하세요")'
 NB_KEYS = ("kernelspec", "language_info")
 
@@ -23,12 +25,16 @@ def chapter_of_source(path):
     for chapter, name in NOTEBOOKS.items():
         if name == stem:
             return chapter
-    raise ValueError(f"{path}: not named like a chapter ({', '.join(NOTEBOOKS.values())})")
+    raise ValueError(
+        f"{path}: not named like a chapter ({', '.join(NOTEBOOKS.values())})"
+    )
 
 
 def solution_blocks(source):
     """The texts between the markers, in order."""
-    return [m.group(0).split("\n", 1)[1].rsplit("\n", 1)[0] for m in BLOCK.finditer(source)]
+    return [
+        m.group(0).split("\n", 1)[1].rsplit("\n", 1)[0] for m in BLOCK.finditer(source)
+    ]
 
 
 def student_source(source):
@@ -36,13 +42,15 @@ def student_source(source):
 
 
 def solution_source(source):
-    return "\n".join(line for line in source.split("\n")
-                     if line.strip() not in (BEGIN, END))
+    return "\n".join(
+        line for line in source.split("\n") if line.strip() not in (BEGIN, END)
+    )
 
 
 def read_source(path):
     """The exercise source as a notebook (jupytext), cells with stable ids."""
     import jupytext
+
     nb = jupytext.read(path)
     stem = pathlib.Path(path).stem
     for i, cell in enumerate(nb.cells):
@@ -55,8 +63,11 @@ def build(path, solution=False):
     nb = read_source(path)
     for cell in nb.cells:
         if cell.cell_type == "code" and BEGIN in cell.source:
-            cell.source = solution_source(cell.source) if solution else \
-                student_source(cell.source)
+            cell.source = (
+                solution_source(cell.source)
+                if solution
+                else student_source(cell.source)
+            )
     for key in list(nb.metadata):
         if key not in NB_KEYS:
             del nb.metadata[key]

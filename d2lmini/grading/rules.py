@@ -7,16 +7,31 @@ notices the forbidden call while the function runs. A determined learner can hid
 both, but no honest solution trips them, and a learner who takes the shortcut by mistake
 is told why.
 """
+
 import ast
 import contextlib
 
 #: rule -> (attributes, bare names or imported modules) that use the forbidden shortcut
 FORBIDDEN = {
-    "autograd": ({"backward", "autograd", "grad", "requires_grad", "requires_grad_",
-                  "vjp", "jacrev", "jacfwd", "jacobian", "functional"},
-                 {"autograd", "functorch", "backward"}),
-    "nn_rnn": ({"RNN", "RNNBase", "RNNCell", "LSTM", "GRU"},
-               {"RNN", "RNNBase", "RNNCell", "LSTM", "GRU"}),
+    "autograd": (
+        {
+            "backward",
+            "autograd",
+            "grad",
+            "requires_grad",
+            "requires_grad_",
+            "vjp",
+            "jacrev",
+            "jacfwd",
+            "jacobian",
+            "functional",
+        },
+        {"autograd", "functorch", "backward"},
+    ),
+    "nn_rnn": (
+        {"RNN", "RNNBase", "RNNCell", "LSTM", "GRU"},
+        {"RNN", "RNNBase", "RNNCell", "LSTM", "GRU"},
+    ),
 }
 
 
@@ -99,6 +114,7 @@ class _Engine:
 @contextlib.contextmanager
 def _no_autograd(used):
     from torch.autograd.variable import Variable
+
     real = Variable._execution_engine
     Variable._execution_engine = _Engine(real, used)
     try:
@@ -110,11 +126,13 @@ def _no_autograd(used):
 @contextlib.contextmanager
 def _no_nn_rnn(used):
     from torch.nn.modules.rnn import RNNBase, RNNCellBase
+
     originals = {cls: cls.__init__ for cls in (RNNBase, RNNCellBase)}
 
     def refuse(self, *args, **kwargs):
         used.append("nn_rnn")
         raise ShortcutUsed("building an nn.RNN is not allowed in this exercise")
+
     for cls in originals:
         cls.__init__ = refuse
     try:

@@ -2,6 +2,7 @@
 checks, one-line errors, scores. ``check`` runs whole cases here, in the learner's
 kernel; the grader's submission process uses only ``call`` (it never compares), and the
 grading parent scores with ``CaseResult``/``ExerciseResult``."""
+
 import contextlib
 import dataclasses
 import signal
@@ -20,17 +21,19 @@ class CaseTimeout(BaseException):
 
 
 class Forbidden(PermissionError):
-    """A submission tried to read grading files or start a process while it was graded."""
+    """A submission tried to read grading files or
+    start a process while it was graded."""
 
 
-HAS_ALARM = hasattr(signal, "setitimer")   # False on Windows
+HAS_ALARM = hasattr(signal, "setitimer")  # False on Windows
 
 
 @contextlib.contextmanager
 def time_limit(seconds):
-    """Stop the block with ``CaseTimeout`` after ``seconds``, in the main thread (elsewhere,
-    no limit). SIGALRM where it exists; on Windows a timer thread interrupts the main thread,
-    which stops Python code but not a long call into C (a big matrix product)."""
+    """Stop the block with ``CaseTimeout`` after ``seconds``, in the
+    main thread (elsewhere, no limit). SIGALRM where it exists; on
+    Windows a timer thread interrupts the main thread, which stops
+    Python code but not a long call into C (a big matrix product)."""
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -41,6 +44,7 @@ def time_limit(seconds):
 
     def handler(signum, frame):
         raise CaseTimeout()
+
     old = signal.signal(signal.SIGALRM, handler)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -62,7 +66,8 @@ def _watchdog(seconds):
         with lock:
             if state["active"]:
                 state["fired"] = True
-                _thread.interrupt_main()   # SIGINT: raises with the handler set below
+                _thread.interrupt_main()  # SIGINT: raises with the handler set below
+
     old_handler = _raise_on_sigint()
     timer = threading.Timer(seconds, fire)
     timer.daemon = True
@@ -96,7 +101,7 @@ def one_line(err, width=100):
     """``TypeName: first line of the message``, shortened."""
     text = str(err).strip().splitlines()
     text = f"{type(err).__name__}: {text[0]}" if text else type(err).__name__
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def snapshot(value):
@@ -104,8 +109,11 @@ def snapshot(value):
     if isinstance(value, torch.Tensor):
         return value.detach().clone()
     if isinstance(value, (list, tuple)):
-        return type(value)(snapshot(v) for v in value) if isinstance(value, list) \
+        return (
+            type(value)(snapshot(v) for v in value)
+            if isinstance(value, list)
             else tuple(snapshot(v) for v in value)
+        )
     if isinstance(value, dict):
         return {k: snapshot(v) for k, v in value.items()}
     if isinstance(value, torch.nn.Module):
@@ -117,14 +125,24 @@ def snapshot(value):
 
 def unchanged(before, after):
     if isinstance(before, torch.Tensor):
-        return (isinstance(after, torch.Tensor) and before.shape == after.shape
-                and before.dtype == after.dtype and torch.equal(before, after))
+        return (
+            isinstance(after, torch.Tensor)
+            and before.shape == after.shape
+            and before.dtype == after.dtype
+            and torch.equal(before, after)
+        )
     if isinstance(before, (list, tuple)):
-        return (isinstance(after, (list, tuple)) and len(before) == len(after)
-                and all(unchanged(b, a) for b, a in zip(before, after)))
+        return (
+            isinstance(after, (list, tuple))
+            and len(before) == len(after)
+            and all(unchanged(b, a) for b, a in zip(before, after))
+        )
     if isinstance(before, dict):
-        return (isinstance(after, dict) and set(before) == set(after)
-                and all(unchanged(before[k], after[k]) for k in before))
+        return (
+            isinstance(after, dict)
+            and set(before) == set(after)
+            and all(unchanged(before[k], after[k]) for k in before)
+        )
     return before is None or before == after
 
 
@@ -132,7 +150,7 @@ def unchanged(before, after):
 class CaseResult:
     name: str
     ok: bool
-    kind: str      # passed, mismatch, wrong_type, not_implemented, raised, timeout,
+    kind: str  # passed, mismatch, wrong_type, not_implemented, raised, timeout,
     #                mutated, forbidden, shortcut, not_data, no_output
     ko: str
     en: str
@@ -169,6 +187,7 @@ class Outcome:
     """What one call of a learner's function did: ``kind`` is ``returned`` (``value``
     holds the result) or why not (not_implemented, timeout, shortcut, forbidden,
     raised), with a message in both languages."""
+
     kind: str
     value: object = None
     ko: str = ""
@@ -193,7 +212,7 @@ def call(fn, args, kwargs, seconds, rule=None):
         used = used or [rule]
     except Forbidden:
         return Outcome("forbidden", None, *msg("forbidden"))
-    except BaseException as err:  # noqa: B902 — a learner's SystemExit is a result too
+    except BaseException as err:  # noqa: BLE001 — a learner's SystemExit is a result too
         if not used:
             return Outcome("raised", None, *msg("raised", error=one_line(err)))
     if used:
@@ -217,15 +236,21 @@ def run_case(fn, exercise, case, seconds, enforce_rules=True):
         if case.check is not None:
             case.check(outcome.value, args)
         else:
-            compare(expected, outcome.value, rtol=exercise.rtol, atol=exercise.atol,
-                    exact_dtype=exercise.exact_dtype)
+            compare(
+                expected,
+                outcome.value,
+                rtol=exercise.rtol,
+                atol=exercise.atol,
+                exact_dtype=exercise.exact_dtype,
+            )
     except Mismatch as err:
         if not unchanged(before, snapshot((args, kwargs))):
             return _mutated(case, before, (args, kwargs))
         return mismatch_result(case.name, err)
-    except BaseException as err:  # noqa: B902 — a lying result object is a wrong result
-        return CaseResult(case.name, False, "mismatch",
-                          *msg("raised", error=one_line(err)))
+    except BaseException as err:  # noqa: BLE001 — a lying result object is a wrong result
+        return CaseResult(
+            case.name, False, "mismatch", *msg("raised", error=one_line(err))
+        )
     if not unchanged(before, snapshot((args, kwargs))):
         return _mutated(case, before, (args, kwargs))
     return CaseResult(case.name, True, "passed", *msg("passed"))
@@ -238,7 +263,7 @@ def mismatch_result(name, err):
 
 
 def _mutated(case, before, now):
-    (args, kwargs), (now_args, now_kwargs) = before, now
+    (args, _kwargs), (now_args, _now_kwargs) = before, now
     name = "?"
     for i, (b, a) in enumerate(zip(args, now_args)):
         if not unchanged(b, snapshot(a)):

@@ -7,6 +7,7 @@ implementations and the hidden cases replaced by empty files and their byte-code
 hidden. The
 checkout, the submissions, the instructor's case file and the gradebook are not there.
 """
+
 import os
 import pathlib
 import shutil
@@ -14,20 +15,38 @@ import subprocess
 import sys
 import sysconfig
 
-PACKAGE_DIR = pathlib.Path(__file__).resolve().parent          # d2lmini/grading
+PACKAGE_DIR = pathlib.Path(__file__).resolve().parent  # d2lmini/grading
 ORACLE_FILES = ("exercises.py", "hidden.py")
-SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
-               "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
-               "/etc/localtime", "/etc/alternatives", "/sys/devices/system/cpu")
+SYSTEM_DIRS = (
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/localtime",
+    "/etc/alternatives",
+    "/sys/devices/system/cpu",
+)
 ZYGOTE = ["-I", "-m", "d2lmini.grading.zygote"]
 
 
 def python_dirs():
     """Folders the interpreter and its packages live in (venv and base install)."""
-    found = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-             str(pathlib.Path(sys.executable).resolve().parent.parent),
-             str(PACKAGE_DIR.parent.parent)
-             if not (PACKAGE_DIR.parent.parent / ".git").exists() else None}
+    found = {
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        str(pathlib.Path(sys.executable).resolve().parent.parent),
+        str(PACKAGE_DIR.parent.parent)
+        if not (PACKAGE_DIR.parent.parent / ".git").exists()
+        else None,
+    }
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
         found.add(sysconfig.get_paths().get(key))
     return sorted(p for p in found if p and os.path.isdir(p))
@@ -38,19 +57,34 @@ def bwrap_argv(masked=()):
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return None
-    argv = [bwrap, "--unshare-all", "--die-with-parent", "--new-session",
-            "--cap-drop", "ALL", "--clearenv"]
+    argv = [
+        bwrap,
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        "--clearenv",
+    ]
     for path in SYSTEM_DIRS:
         if os.path.exists(path):
             argv += ["--ro-bind", path, path]
-    package_root = str(PACKAGE_DIR.parent)      # the d2lmini package
+    package_root = str(PACKAGE_DIR.parent)  # the d2lmini package
     binds = python_dirs()
     for path in binds:
         argv += ["--ro-bind", path, path]
     if not any(_under(package_root, b) for b in binds):
         argv += ["--ro-bind", package_root, package_root]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(256 * 2 ** 20),
-             "--tmpfs", "/tmp"]
+    argv += [
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--size",
+        str(256 * 2**20),
+        "--tmpfs",
+        "/tmp",
+    ]
     empty = _empty_file()
     for name in ORACLE_FILES:
         argv += ["--ro-bind", empty, str(PACKAGE_DIR / name)]
@@ -61,10 +95,16 @@ def bwrap_argv(masked=()):
     for path in masked:
         path = os.path.realpath(path)
         if os.path.exists(path) and any(_under(path, b) for b in visible):
-            argv += (["--tmpfs", path] if os.path.isdir(path)
-                     else ["--ro-bind", empty, path])
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib",
-           "OMP_NUM_THREADS": "1", "LANG": "C.UTF-8"}
+            argv += (
+                ["--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", empty, path]
+            )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "OMP_NUM_THREADS": "1",
+        "LANG": "C.UTF-8",
+    }
     data = os.environ.get("D2LMINI_DATA")
     if data and os.path.isdir(data):
         argv += ["--ro-bind", os.path.realpath(data), "/data"]
@@ -82,6 +122,7 @@ def _empty_file():
     if not _EMPTY:
         import atexit
         import tempfile
+
         fd, path = tempfile.mkstemp(prefix="d2lmini-empty-")
         os.close(fd)
         os.chmod(path, 0o444)
@@ -114,8 +155,12 @@ def zygote_command(use_sandbox=True, masked=()):
     if prefix is None:
         return command, plain_env(), False, "bubblewrap (bwrap) is not installed"
     try:
-        probe = subprocess.run(prefix + [sys.executable, "-I", "-c", "pass"],
-                               capture_output=True, text=True, timeout=60)
+        probe = subprocess.run(
+            prefix + [sys.executable, "-I", "-c", "pass"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     except (OSError, subprocess.TimeoutExpired) as err:
         return command, plain_env(), False, f"bwrap failed: {err}"
     if probe.returncode != 0:

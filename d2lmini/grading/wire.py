@@ -6,15 +6,24 @@ it back and refuses anything else, so a hostile process can send wrong values bu
 code or an object whose ``__eq__`` lies. Inputs may also hold ``nn.RNN``/``nn.Linear``
 modules (configuration and weights) and a ``ToyStep`` (a decoding step's table).
 """
+
 import base64
 import json
 
 import numpy as np
 import torch
 
-DTYPES = {"float16": torch.float16, "float32": torch.float32, "float64": torch.float64,
-          "int8": torch.int8, "int16": torch.int16, "int32": torch.int32,
-          "int64": torch.int64, "uint8": torch.uint8, "bool": torch.bool}
+DTYPES = {
+    "float16": torch.float16,
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "int8": torch.int8,
+    "int16": torch.int16,
+    "int32": torch.int32,
+    "int64": torch.int64,
+    "uint8": torch.uint8,
+    "bool": torch.bool,
+}
 MAX_ELEMENTS = 1_000_000
 MAX_DEPTH = 20
 
@@ -54,9 +63,17 @@ class ModuleData:
         self.kind, self.config, self.state = kind, config, state
 
 
-_MODULES = {"RNN": ("input_size", "hidden_size", "num_layers", "nonlinearity", "bias",
-                    "batch_first"),
-            "Linear": ("in_features", "out_features")}
+_MODULES = {
+    "RNN": (
+        "input_size",
+        "hidden_size",
+        "num_layers",
+        "nonlinearity",
+        "bias",
+        "batch_first",
+    ),
+    "Linear": ("in_features", "out_features"),
+}
 
 
 # ---------------------------------------------------------------- encode
@@ -80,9 +97,13 @@ def encode(value, inputs=False, depth=0):
     if kind is tuple:
         return {"$": "tuple", "items": [encode(v, inputs, depth + 1) for v in value]}
     if kind is dict:
-        return {"$": "dict", "items": [[encode(k, inputs, depth + 1),
-                                        encode(v, inputs, depth + 1)]
-                                       for k, v in value.items()]}
+        return {
+            "$": "dict",
+            "items": [
+                [encode(k, inputs, depth + 1), encode(v, inputs, depth + 1)]
+                for k, v in value.items()
+            ],
+        }
     if inputs and kind is ToyStep:
         return {"$": "toy_step", "table": _encode_tensor(value.table)}
     if inputs and kind.__name__ in _MODULES and isinstance(value, torch.nn.Module):
@@ -100,8 +121,12 @@ def _encode_tensor(t):
         return {"$": "opaque", "type": f"tensor of {name}, {t.numel()} elements"}
     array = t.detach().cpu().contiguous().numpy()
     data = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
-    return {"$": "tensor", "dtype": name, "shape": list(t.shape),
-            "data": base64.b64encode(data).decode("ascii")}
+    return {
+        "$": "tensor",
+        "dtype": name,
+        "shape": list(t.shape),
+        "data": base64.b64encode(data).decode("ascii"),
+    }
 
 
 def dumps(value, inputs=False):
@@ -198,17 +223,27 @@ def loads(text, build=False):
 def same(a, b):
     """Whether two decoded values are equal as data (for input-mutation checks)."""
     if isinstance(a, torch.Tensor):
-        return (isinstance(b, torch.Tensor) and a.dtype == b.dtype
-                and a.shape == b.shape and torch.equal(a, b))
+        return (
+            isinstance(b, torch.Tensor)
+            and a.dtype == b.dtype
+            and a.shape == b.shape
+            and torch.equal(a, b)
+        )
     if isinstance(a, ModuleData):
-        return (isinstance(b, ModuleData) and a.kind == b.kind and a.config == b.config
-                and same(a.state, b.state))
+        return (
+            isinstance(b, ModuleData)
+            and a.kind == b.kind
+            and a.config == b.config
+            and same(a.state, b.state)
+        )
     if isinstance(a, (list, tuple)):
-        return (type(a) is type(b) and len(a) == len(b)
-                and all(same(x, y) for x, y in zip(a, b)))
+        return (
+            type(a) is type(b)
+            and len(a) == len(b)
+            and all(same(x, y) for x, y in zip(a, b))
+        )
     if isinstance(a, dict):
-        return (type(b) is dict and set(a) == set(b)
-                and all(same(a[k], b[k]) for k in a))
+        return type(b) is dict and set(a) == set(b) and all(same(a[k], b[k]) for k in a)
     if isinstance(a, Opaque):
         return isinstance(b, Opaque) and a.type_name == b.type_name
     if isinstance(a, float) and isinstance(b, float) and a != a and b != b:

@@ -9,6 +9,7 @@ hook refuses what a graded function has no reason to do (read grading files, wri
 outside its temporary folder, start processes, send signals, call C through ``ctypes``,
 walk the garbage collector, use the network) and reports each refusal.
 """
+
 import json
 import os
 import re
@@ -18,16 +19,41 @@ import sys
 from . import wire
 from .runner import CaseTimeout, call, one_line, time_limit
 
-PROCESS_EVENTS = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
-                  "os.fork", "os.forkpty", "os.spawn", "os.startfile", "pty.spawn",
-                  "_posixsubprocess")
+PROCESS_EVENTS = (
+    "subprocess.Popen",
+    "os.system",
+    "os.exec",
+    "os.posix_spawn",
+    "os.fork",
+    "os.forkpty",
+    "os.spawn",
+    "os.startfile",
+    "pty.spawn",
+    "_posixsubprocess",
+)
 SIGNAL_EVENTS = ("os.kill", "os.killpg", "signal.pthread_kill", "os.pidfd_open")
 NATIVE_EVENTS = ("ctypes.", "_ctypes", "cffi")
-INTROSPECTION_EVENTS = ("gc.get_objects", "gc.get_referrers", "gc.get_referents",
-                        "sys._current_frames", "sys.remote_exec")
+INTROSPECTION_EVENTS = (
+    "gc.get_objects",
+    "gc.get_referrers",
+    "gc.get_referents",
+    "sys._current_frames",
+    "sys.remote_exec",
+)
 NETWORK_EVENTS = ("socket.", "urllib.", "http.", "ftplib.", "smtplib.", "webbrowser.")
-PATH_EVENTS = ("os.remove", "os.rename", "os.rmdir", "os.truncate", "os.chmod",
-               "os.chown", "os.link", "os.symlink", "os.mkdir", "os.utime", "shutil.")
+PATH_EVENTS = (
+    "os.remove",
+    "os.rename",
+    "os.rmdir",
+    "os.truncate",
+    "os.chmod",
+    "os.chown",
+    "os.link",
+    "os.symlink",
+    "os.mkdir",
+    "os.utime",
+    "shutil.",
+)
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
 
@@ -44,7 +70,7 @@ def serve(body, out_fd, settings):
         request = json.loads(body)
         del body
         _run(request, settings, _writer(out_fd))
-    except BaseException:  # noqa: B902 — whatever happens, the process ends here
+    except BaseException:  # noqa: BLE001 — whatever happens, the process ends here
         pass
     os._exit(0)
 
@@ -53,21 +79,22 @@ def _writer(out_fd):
     def write(**event):
         data = (json.dumps(event) + "\n").encode()
         while data:
-            data = data[os.write(out_fd, data):]
+            data = data[os.write(out_fd, data) :]
+
     return write
 
 
 def _limits(settings):
     seconds = int(settings["timeout"]) + 5
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
-    size = 64 * 2 ** 20
+    size = 64 * 2**20
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
     if settings.get("sandboxed"):
         resource.setrlimit(resource.RLIMIT_NPROC, (256, 256))
     try:
         with open("/proc/self/statm") as f:
             vm = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        limit = vm + 3 * 2 ** 30
+        limit = vm + 3 * 2**30
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (OSError, ValueError):
         pass
@@ -89,9 +116,12 @@ def _run(request, settings, write):
                 exec(code, namespace)
         except SystemExit:
             write(event="cell_error", cell=i, error=["called_exit", {}])
-        except BaseException as err:  # noqa: B902
-            error = (["cell_too_long", {"seconds": f"{cell_seconds:g}"}]
-                     if isinstance(err, CaseTimeout) else one_line(err, 80))
+        except BaseException as err:  # noqa: BLE001 — any error of a cell is reported
+            error = (
+                ["cell_too_long", {"seconds": f"{cell_seconds:g}"}]
+                if isinstance(err, CaseTimeout)
+                else one_line(err, 80)
+            )
             write(event="cell_error", cell=i, error=error)
     for k, exercise in enumerate(request["exercises"]):
         write(event="exercise_start", id=exercise["id"])
@@ -110,17 +140,17 @@ def _result(fn, rule, case, seconds, k, j):
     outcome = call(fn, args, kwargs, seconds, rule)
     event["kind"] = outcome.kind
     if outcome.kind == "raised":
-        event["error"] = outcome.en[len("raised "):]
+        event["error"] = outcome.en[len("raised ") :]
     if outcome.kind == "returned":
         try:
             with time_limit(seconds):
                 event["value"] = wire.encode(outcome.value)
-        except BaseException as err:  # noqa: B902
+        except BaseException as err:  # noqa: BLE001 — a value it cannot encode is opaque
             event["value"] = {"$": "opaque", "type": type(err).__name__}
     try:
         with time_limit(seconds):
             event["inputs_after"] = wire.encode((list(args), kwargs), inputs=True)
-    except BaseException:  # noqa: B902
+    except BaseException:  # noqa: BLE001 — inputs it cannot encode are reported as None
         event["inputs_after"] = None
     return event
 
@@ -146,8 +176,10 @@ def _install_guard(settings, write):
         raise PermissionError("not allowed while graded")
 
     def under(path, roots):
-        return any(path == r.rstrip(os.sep)
-                   or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+        return any(
+            path == r.rstrip(os.sep) or path.startswith(r.rstrip(os.sep) + os.sep)
+            for r in roots
+        )
 
     def check_path(raw, writing):
         if isinstance(raw, int):
@@ -156,8 +188,9 @@ def _install_guard(settings, write):
         if under(path, blocked):
             refuse("blocked_read", path=path)
         if path.startswith("/proc/") and (
-                path.endswith("/mem") or not path.startswith(self_proc)
-                and path.split("/")[2].isdigit()):
+            path.endswith("/mem")
+            or (not path.startswith(self_proc) and path.split("/")[2].isdigit())
+        ):
             refuse("blocked_read", path=path)
         if writing and path != os.devnull and not under(path, writable):
             refuse("blocked_write", path=path)
@@ -166,7 +199,8 @@ def _install_guard(settings, write):
         if event == "open" and args:
             mode, flags = (args + (None, None))[1:3]
             writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                isinstance(flags, int) and flags & WRITE_FLAGS)
+                isinstance(flags, int) and flags & WRITE_FLAGS
+            )
             check_path(args[0], writing)
         elif event.startswith(PATH_EVENTS):
             for raw in args[:2]:
@@ -182,4 +216,5 @@ def _install_guard(settings, write):
             refuse("blocked_introspection", event=event)
         elif event.startswith(NETWORK_EVENTS):
             refuse("blocked_network", event=event)
+
     sys.addaudithook(hook)

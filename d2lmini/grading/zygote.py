@@ -12,6 +12,7 @@ its standard streams, every message a header line (JSON) and then that many byte
 After each submission it kills whatever that submission left running and empties the
 private temporary folder, so the next one starts clean.
 """
+
 import json
 import os
 import select
@@ -21,7 +22,7 @@ import sys
 import tempfile
 import time
 
-MAX_EVENT_BYTES = 24 * 2 ** 20
+MAX_EVENT_BYTES = 24 * 2**20
 
 
 def read_message(fd=0):
@@ -35,7 +36,7 @@ def read_message(fd=0):
     size = int(header)
     chunks, left = [], size
     while left:
-        chunk = os.read(fd, min(left, 2 ** 20))
+        chunk = os.read(fd, min(left, 2**20))
         if not chunk:
             return None
         chunks.append(chunk)
@@ -46,14 +47,15 @@ def read_message(fd=0):
 def write_message(header, body=b"", fd=1):
     data = json.dumps(header).encode() + b"\n" + body
     while data:
-        data = data[os.write(fd, data):]
+        data = data[os.write(fd, data) :]
 
 
 def _not_dumpable():
     """Other processes of the same user may not ptrace us or open our /proc files."""
     try:
         import ctypes
-        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)   # PR_SET_DUMPABLE = 4
+
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
     except (OSError, AttributeError):
         pass
 
@@ -62,15 +64,21 @@ def main():
     _not_dumpable()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     settings = json.loads(read_message())
-    os.environ.update({"D2LMINI_GRADING": "1", "MPLBACKEND": "Agg",
-                       "PYTHONDONTWRITEBYTECODE": "1"})
+    os.environ.update(
+        {"D2LMINI_GRADING": "1", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
+    )
     import torch
 
     import d2lmini  # noqa: F401 — the teaching modules, shared by every submission
+
     from . import worker
+
     torch.set_num_threads(1)
-    leaked = [m for m in ("d2lmini.grading.exercises", "d2lmini.grading.hidden")
-              if m in sys.modules]
+    leaked = [
+        m
+        for m in ("d2lmini.grading.exercises", "d2lmini.grading.hidden")
+        if m in sys.modules
+    ]
     write_message({"ready": not leaked, "leaked": leaked, "pid": os.getpid()})
     if leaked:
         return 1
@@ -93,8 +101,14 @@ def main():
         data, killed = _collect(r, pid, float(settings["timeout"]))
         _, status = os.waitpid(pid, 0)
         _cleanup(pid, settings.get("sandboxed"), tmp)
-        write_message({"exit": os.waitstatus_to_exitcode(status), "killed": killed,
-                       "size": len(data)}, data)
+        write_message(
+            {
+                "exit": os.waitstatus_to_exitcode(status),
+                "killed": killed,
+                "size": len(data),
+            },
+            data,
+        )
     shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
@@ -111,7 +125,7 @@ def _collect(fd, pid, timeout):
         ready, _, _ = select.select([fd], [], [], left)
         if not ready:
             continue
-        chunk = os.read(fd, 2 ** 16)
+        chunk = os.read(fd, 2**16)
         if not chunk:
             break
         if size < MAX_EVENT_BYTES:
@@ -123,8 +137,10 @@ def _collect(fd, pid, timeout):
 
 
 def _kill_group(pid):
-    for target in (lambda: os.killpg(pid, signal.SIGKILL),
-                   lambda: os.kill(pid, signal.SIGKILL)):
+    for target in (
+        lambda: os.killpg(pid, signal.SIGKILL),
+        lambda: os.kill(pid, signal.SIGKILL),
+    ):
         try:
             target()
         except OSError:
@@ -134,7 +150,7 @@ def _kill_group(pid):
 def _cleanup(pid, sandboxed, tmp):
     """End what the submission left behind; empty its temporary folder."""
     _kill_group(pid)
-    if sandboxed:   # a private PID namespace: everything but bwrap (1) and us is theirs
+    if sandboxed:  # a private PID namespace: everything but bwrap (1) and us is theirs
         me = os.getpid()
         for name in os.listdir("/proc"):
             if name.isdigit() and int(name) not in (1, me):

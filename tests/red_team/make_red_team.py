@@ -7,6 +7,7 @@ a learner who has read the public source and tries to earn marks without solving
 exercises. ``FAMILIES`` maps a file name to (the cheat, a fragment the English status
 must contain); every one must score 0.
 """
+
 import pathlib
 import sys
 
