@@ -20,8 +20,8 @@ from markdown_it import MarkdownIt
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-import sync_install_cell  # noqa: E402
-import sync_notebooks  # noqa: E402
+import sync_install_cell  # noqa: E402 — tools/ is on sys.path from the line above
+import sync_notebooks  # noqa: E402 — likewise
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))

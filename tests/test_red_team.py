@@ -28,7 +28,7 @@ from d2lmini.grading.notebooks import build, sources
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RED_TEAM = ROOT / "tests" / "red_team"
 sys.path.insert(0, str(RED_TEAM))
-import make_red_team  # noqa: E402
+import make_red_team  # noqa: E402 — tests/red_team/ is on sys.path from above
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 NO_SANDBOX_NOTE = " [graded without an OS sandbox]"

@@ -22,7 +22,7 @@ import sys
 import pytest
 
 import test_browser
-from test_browser import CHAPTERS, HTML, ROOT, Session, reader, server  # noqa: F401
+from test_browser import CHAPTERS, HTML, ROOT, Session, reader, server  # noqa: F401 — fixtures, by name
 
 STATIC_BOOK = ROOT / "tests" / "static_book"
 

@@ -27,8 +27,8 @@ from nbclient import NotebookClient
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
-import sync_notebooks  # noqa: E402
-from d2lmini.grading.notebooks import build, sources  # noqa: E402
+import sync_notebooks  # noqa: E402 — a script: tools/ and the checkout on sys.path
+from d2lmini.grading.notebooks import build, sources  # noqa: E402 — likewise
 
 EXERCISES = ROOT / "exercises"
 SOLUTIONS = EXERCISES / "solutions"

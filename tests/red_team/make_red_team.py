@@ -16,7 +16,7 @@ import nbformat
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
-from d2lmini.grading.notebooks import build  # noqa: E402
+from d2lmini.grading.notebooks import build  # noqa: E402 — the checkout, on sys.path
 
 OUT = HERE / "submissions"
 SRC = ROOT / "exercises"
