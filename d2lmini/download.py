@@ -153,11 +153,13 @@ def _local_copy(root, where):
             IsADirectoryError,
         )
     if not path.is_file():
+        setting = f"{where}{root}" if where.endswith("=") else f"{where}={root}"
         fail(
             f"{where} points at {root}, but {path} does not exist. Put {FILENAME} "
             f"there (download it from {URL}) or unset it to download into the cache.",
-            f"{where}이(가) {root}를 가리키지만 {path} 파일이 없습니다. {URL}에서 받은 "
-            f"{FILENAME} 파일을 그곳에 두거나, 설정을 지워 캐시로 내려받게 하세요.",
+            f"지정한 폴더({setting})에 {FILENAME} 파일이 없습니다. "
+            f"{URL}에서 내려받아 그 폴더에 두십시오. "
+            f"설정을 지우면 캐시 폴더로 자동으로 내려받습니다.",
             FileNotFoundError,
         )
     if sha1_of(path) != SHA1:
