@@ -1,10 +1,10 @@
-"""Chapter 9.1's controls (the tau and k sliders) and d2lmini.widgets.controls itself."""
+"""Chapter 9.1's controls (the tau and k sliders) and d2lmini.widgets.controls."""
+
 import ipywidgets
 import matplotlib.pyplot as plt
 import pytest
 
 from d2lmini.widgets import NOTE, Controls, controls
-
 
 CHAPTER = "9_1_sequences"  # the `ns` fixture (conftest.py) runs this chapter's code
 
@@ -27,7 +27,9 @@ def test_a_longer_window_averages_out_the_noise(ns):
 
 def test_k_slider_one_step_is_the_one_step_prediction(ns):
     err = ns["k_panel"].set(k=1)
-    assert err == pytest.approx(ns["mse"](ns["onestep_preds"], ns["data"].labels), rel=1e-5)
+    assert err == pytest.approx(
+        ns["mse"](ns["onestep_preds"], ns["data"].labels), rel=1e-5
+    )
 
 
 def test_k_step_error_grows_with_k(ns):
@@ -51,19 +53,24 @@ def test_controls_draws_once_then_once_per_change():
         plt.subplots()
         return a + b
 
-    panel = controls(draw, a=ipywidgets.IntSlider(value=1), b=ipywidgets.IntSlider(value=2))
+    panel = controls(
+        draw, a=ipywidgets.IntSlider(value=1), b=ipywidgets.IntSlider(value=2)
+    )
     assert calls == [(1, 2)] and panel.last == 3
     assert panel.set(a=5, b=6) == 11 and calls[-1] == (5, 6) and len(calls) == 2
     assert panel.set() == 11 and len(calls) == 3  # no change: still one redraw
     panel.widgets["a"].value = 7  # a reader moving the slider
     assert panel.last == 13 and len(calls) == 4
     assert plt.get_fignums() == []
-    assert isinstance(panel.box, ipywidgets.VBox) and panel.box.children[-1] is panel.output
+    assert (
+        isinstance(panel.box, ipywidgets.VBox)
+        and panel.box.children[-1] is panel.output
+    )
     with pytest.raises(KeyError):
         panel.set(c=1)
 
 
 def test_note_is_bilingual():
     assert '<span class="lang-ko">' in NOTE and '<span class="lang-en">' in NOTE
-    # the note is shown in a running notebook: it points at the controls below the figure
+    # the note is shown in a running notebook: it points at the controls below
     assert "아래 컨트롤" in NOTE and "controls below" in NOTE

@@ -1,4 +1,5 @@
-"""Chapter 9.2's controls: vocabulary size / <unk> coverage, and Zipf fits of n-grams."""
+"""Chapter 9.2's controls: vocabulary size / <unk> coverage, Zipf fits of n-grams."""
+
 import collections
 
 import matplotlib.pyplot as plt
@@ -6,8 +7,9 @@ import pytest
 
 import d2lmini
 
-
-CHAPTER = "9_2_text_sequences"  # the `ns` fixture (conftest.py) runs this chapter's code
+CHAPTER = (
+    "9_2_text_sequences"  # the `ns` fixture (conftest.py) runs this chapter's code
+)
 
 
 def unk_share_by_counting(tokens, min_freq):
@@ -36,7 +38,7 @@ def test_vocab_control_char_versus_word(ns):
     word = panel.set(token="word", min_freq=1)
     assert char["vocab_size"] == 28  # <unk>, the space and 26 lower-case letters
     assert word["vocab_size"] > 100 * char["vocab_size"]
-    # the rarest letters are seen about a hundred times: a small min_freq leaves chars intact
+    # the rarest letters are seen about a hundred times: a small min_freq keeps them
     assert panel.set(token="char", min_freq=50)["vocab_size"] == 28
     rare = panel.set(token="char", min_freq=100)
     assert rare["vocab_size"] < 28 and 0 < rare["unk_share"] < 0.01
@@ -62,7 +64,8 @@ def test_zipf_control_alpha_shrinks_with_n(ns):
     for n in (1, 2, 3):
         freqs = d2lmini.ngram_freqs(ns["words"], n)
         assert fits[n]["alpha"] == pytest.approx(
-            d2lmini.zipf_fit(freqs, max_rank=ns["FIT_RANKS"])[0])
+            d2lmini.zipf_fit(freqs, max_rank=ns["FIT_RANKS"])[0]
+        )
         assert fits[n]["alpha"] == pytest.approx(ns["ALPHAS"][n])
 
 
@@ -75,6 +78,6 @@ def test_the_prose_quotes_the_computed_bigram_structure(ns):
     pairs = collections.Counter(zip(words, words[1:]))
     n = len(words)
     for a, b in [("of", "the"), ("in", "the")]:
-        expected = (n - 1) * counts[a] * counts[b] / n ** 2
+        expected = (n - 1) * counts[a] * counts[b] / n**2
         assert pairs[a, b] / expected == pytest.approx(ns["LIFT"][a, b])
         assert pairs[a, b] / expected > 3

@@ -1,4 +1,5 @@
-"""Chapter 9.4's controls (hidden-state heat map, n-gram table vs RNN size) and its claims."""
+"""Chapter 9.4's controls (hidden-state heat map, n-gram table vs RNN size), claims."""
+
 import math
 
 import matplotlib.pyplot as plt
@@ -7,12 +8,11 @@ import torch
 
 import d2lmini
 
-
 CHAPTER = "9_4_rnn"  # the `ns` fixture (conftest.py) runs this chapter's code
 
 
 def states_by_hand(rnn, vocab, chars, recurrence):
-    """The RNN recurrence written out step by step, with W_hh scaled by ``recurrence``."""
+    """The RNN recurrence step by step, with W_hh scaled by ``recurrence``."""
     h = torch.zeros(rnn.num_hiddens)
     rows = []
     with torch.no_grad():
@@ -69,7 +69,7 @@ def test_distances_between_repeated_characters(ns):
     assert all(d > 0.1 for d in ns["distances_between"](chars, H))
 
 
-# ---------------------------------------------------------------- n-gram table vs RNN size
+# ------------------------------------------------------------ n-gram table vs RNN size
 def test_table_grows_by_the_vocabulary_size_and_the_rnn_does_not(ns):
     panel, V = ns["table_panel"], ns["V"]
     points = [panel.set(n=n, num_hiddens=32) for n in range(1, 11)]
@@ -96,7 +96,9 @@ def test_seen_ngrams_agree_with_d2lmini_counting(ns):
     for n in (1, 2, 3):
         assert ns["observed"][n] == len(d2lmini.ngram_freqs(list(text), n))
     seen = [ns["observed"][n] for n in range(1, 11)]
-    assert seen == sorted(seen)  # longer n-grams: more distinct ones (until the text runs out)
+    assert seen == sorted(
+        seen
+    )  # longer n-grams: more distinct ones (until the text runs out)
 
 
 # ---------------------------------------------------------------- the chapter's claims
@@ -105,7 +107,9 @@ def test_untrained_model_is_close_to_uniform(ns):
     assert ns["step_loss"].shape == (6,)
     assert float(ns["mean_loss"]) == pytest.approx(math.log(V), abs=0.01)
     assert math.exp(float(ns["mean_loss"])) == pytest.approx(V, abs=0.5)
-    assert float(ns["lm"].loss(ns["logits"], ns["Y"])) == pytest.approx(float(ns["mean_loss"]))
+    assert float(ns["lm"].loss(ns["logits"], ns["Y"])) == pytest.approx(
+        float(ns["mean_loss"])
+    )
     assert ns["inputs"] == "machin" and ns["targets"] == "achine"
 
 
@@ -115,15 +119,21 @@ def test_concatenation_identity(ns):
 
 
 def test_the_prose_quotes_the_computed_sizes(ns):
-    """The numbers the prose quotes (parameters, table entries, share seen, corpus size)."""
+    """Numbers the prose quotes (parameters, table entries, share seen, corpus size)."""
     import pathlib
-    source = (pathlib.Path(__file__).parent.parent / "chapters" / f"{CHAPTER}.md").read_text()
+
+    source = (
+        pathlib.Path(__file__).parent.parent / "chapters" / f"{CHAPTER}.md"
+    ).read_text()
     params = ns["num_params"](ns["lm"])
-    assert f"매개변수가 {params:,}개" in source and f"still has {params:,} parameters" in source
+    assert (
+        f"매개변수가 {params:,}개" in source
+        and f"still has {params:,} parameters" in source
+    )
     V, seen5, chars = ns["V"], ns["observed"][5], len(ns["text"])
-    assert 17e6 < V ** 5 < 18e6      # "more than 17 million" / "1,700만 개가 넘지만"
+    assert 17e6 < V**5 < 18e6  # "more than 17 million" / "1,700만 개가 넘지만"
     assert source.count("17 million") == 2 and source.count("1,700만") == 2
-    assert seen5 / V ** 5 < 0.002    # "fewer than 0.2%" / "0.2%도 되지 않습니다"
+    assert seen5 / V**5 < 0.002  # "fewer than 0.2%" / "0.2%도 되지 않습니다"
     assert "fewer than 0.2%" in source and "0.2%도 되지 않습니다" in source
     assert 165_000 < chars < 175_000  # "about 170 thousand characters" / "약 17만 문자"
     assert "about 170 thousand characters" in source and "약 17만 문자" in source

@@ -1,5 +1,6 @@
 """Chapter 9.5's controls (text generator, clipping threshold) and its equivalences: the
 chapter's own RNN, one-hot, output layer, clipping and decoding against d2lmini's."""
+
 import math
 
 import matplotlib.pyplot as plt
@@ -8,7 +9,6 @@ import torch
 import torch.nn.functional as F
 
 import d2lmini
-
 
 CHAPTER = "9_5_rnn_scratch"  # the `ns` fixture (conftest.py) runs this chapter's code
 
@@ -44,7 +44,7 @@ def test_loop_rnn_matches_rnn_scratch_outputs_and_gradients(ns, with_state):
 
 def test_loop_rnn_shape_check_and_zero_initial_state(ns):
     loop = ns["loop_rnn"]
-    out, state = loop(torch.ones(4, 2, loop.num_inputs))
+    out, _ = loop(torch.ones(4, 2, loop.num_inputs))
     assert out.shape == (4, 2, loop.num_hiddens)
     # H_0 = 0: the first step is tanh(X_1 W_xh + b_h)
     first = torch.tanh(torch.ones(2, loop.num_inputs) @ loop.W_xh + loop.b_h)
@@ -60,10 +60,10 @@ def test_one_hot_matches_the_package_and_picks_rows(ns):
     mine = lm.one_hot(X)
     assert mine.shape == (9, 3, V) and mine.dtype == torch.float32
     assert torch.equal(mine, pkg.one_hot(X))
-    assert torch.equal(mine.argmax(-1), X.T)      # time axis first
+    assert torch.equal(mine.argmax(-1), X.T)  # time axis first
     assert torch.equal(mine.sum(-1), torch.ones(9, 3))
     W = torch.randn(V, 4)
-    assert torch.allclose(mine @ W, W[X.T])       # one-hot times W picks rows
+    assert torch.allclose(mine @ W, W[X.T])  # one-hot times W picks rows
 
 
 def test_language_model_matches_rnnlm_scratch(ns):
@@ -71,7 +71,7 @@ def test_language_model_matches_rnnlm_scratch(ns):
     torch.manual_seed(5)
     lm = ns["LoopRNNLM"](ns["LoopRNN"](V, 16, sigma=0.3), V)
     with torch.no_grad():
-        lm.b_q.normal_()                          # a nonzero output bias
+        lm.b_q.normal_()  # a nonzero output bias
     pkg = d2lmini.RNNLMScratch(d2lmini.RNNScratch(V, 16), V)
     pkg.load_state_dict(lm.state_dict())
     X, Y = ns["data"].X[:6], ns["data"].Y[:6]
@@ -84,7 +84,9 @@ def test_language_model_matches_rnnlm_scratch(ns):
     F.cross_entropy(mine.reshape(-1, V), Y.reshape(-1)).backward()
     pkg.batch_loss((X, Y))[0].backward()
     g_mine, g_pkg = _grads(lm), _grads(pkg)
-    assert set(g_mine) == set(g_pkg) == {"rnn.W_xh", "rnn.W_hh", "rnn.b_h", "W_hq", "b_q"}
+    assert (
+        set(g_mine) == set(g_pkg) == {"rnn.W_xh", "rnn.W_hh", "rnn.b_h", "W_hq", "b_q"}
+    )
     for name in g_mine:
         assert torch.allclose(g_mine[name], g_pkg[name], atol=1e-5), name
 
@@ -93,22 +95,26 @@ def test_language_model_matches_rnnlm_scratch(ns):
 @pytest.mark.parametrize("theta", [0.05, 0.5, 1e4])
 def test_clipping_agrees_with_d2lmini_and_torch(ns, theta):
     models = [ns["lm_with_gradients"](seed=2) for _ in range(3)]
-    before = torch.sqrt(sum((p.grad ** 2).sum() for p in models[0].parameters()))
-    norms = [ns["clip_global_norm"](models[0].parameters(), theta),
-             d2lmini.clip_gradients(models[1], theta),
-             torch.nn.utils.clip_grad_norm_(models[2].parameters(), theta)]
+    before = torch.sqrt(sum((p.grad**2).sum() for p in models[0].parameters()))
+    norms = [
+        ns["clip_global_norm"](models[0].parameters(), theta),
+        d2lmini.clip_gradients(models[1], theta),
+        torch.nn.utils.clip_grad_norm_(models[2].parameters(), theta),
+    ]
     for n in norms:
         assert torch.allclose(n, before, rtol=1e-5)
-    after = torch.sqrt(sum((p.grad ** 2).sum() for p in models[0].parameters()))
+    after = torch.sqrt(sum((p.grad**2).sum() for p in models[0].parameters()))
     assert after <= theta * (1 + 1e-5)
     if theta < before:
         assert torch.allclose(after, torch.tensor(theta), rtol=1e-4)
     else:
-        assert torch.allclose(after, before)      # small gradients are left alone
+        assert torch.allclose(after, before)  # small gradients are left alone
     grads = [_grads(m) for m in models]
     for name in grads[0]:
         for other in grads[1:]:
-            assert torch.allclose(grads[0][name], other[name], rtol=1e-4, atol=1e-7), name
+            assert torch.allclose(grads[0][name], other[name], rtol=1e-4, atol=1e-7), (
+                name
+            )
 
 
 def test_clipping_keeps_the_direction(ns):
@@ -128,7 +134,11 @@ def test_training_reaches_the_target_perplexity(ns):
     assert h["train_ppl"][-1] < h["train_ppl"][0]
     assert math.isclose(h["val_ppl"][-1], math.exp(h["val_loss"][-1]))
     data = ns["data"]
-    assert (data.batch_size, data.num_steps, ns["model"].rnn.num_hiddens) == (1024, 32, 32)
+    assert (data.batch_size, data.num_steps, ns["model"].rnn.num_hiddens) == (
+        1024,
+        32,
+        32,
+    )
     # validation windows share no character with training windows
     assert data.val_start >= data.num_train + data.num_steps
 
@@ -161,12 +171,14 @@ def test_sampling_matches_predict_and_is_seeded(ns, temperature):
     model, vocab, generate = ns["model"], ns["vocab"], ns["generate"]
     a = generate(model, "time traveller", 60, vocab, temperature, seed=7)
     assert a == generate(model, "time traveller", 60, vocab, temperature, seed=7)
-    assert a == model.predict("time traveller", 60, vocab, temperature=temperature, seed=7)
+    assert a == model.predict(
+        "time traveller", 60, vocab, temperature=temperature, seed=7
+    )
     assert a != generate(model, "time traveller", 60, vocab, temperature, seed=8)
 
 
 def _fixed_logit_models(ns, logits):
-    """The chapter's LM and d2lmini's, both giving the same logits whatever the input."""
+    """The chapter's LM and d2lmini's give the same logits whatever the input."""
     V = ns["V"]
     mine = ns["LoopRNNLM"](ns["LoopRNN"](V, 4), V)
     pkg = d2lmini.RNNLMScratch(d2lmini.RNNScratch(V, 4), V)
@@ -187,8 +199,10 @@ def test_temperature_divides_the_logits(ns):
     for T in (0.5, 2.0):
         expected = torch.softmax(logits / T, dim=-1)[vocab[chars]]
         wrong = torch.softmax(logits, dim=-1)[vocab[chars]]  # temperature ignored
-        for text in (ns["generate"](mine, "e", n, vocab, T, seed=0)[1:],
-                     pkg.predict("e", n, vocab, temperature=T, seed=0)[1:]):
+        for text in (
+            ns["generate"](mine, "e", n, vocab, T, seed=0)[1:],
+            pkg.predict("e", n, vocab, temperature=T, seed=0)[1:],
+        ):
             freq = torch.tensor([text.count(c) / n for c in chars])
             assert set(text) <= set(chars)
             assert (freq - expected).abs().max() < 0.03, (T, freq, expected)
@@ -208,10 +222,13 @@ def test_cycle_length(ns):
 # ---------------------------------------------------------------- the controls
 def test_generator_panel_greedy_and_sampling(ns, capsys):
     panel, model, vocab = ns["generator_panel"], ns["model"], ns["vocab"]
-    capsys.readouterr()                                     # drop earlier output
-    greedy = panel.set(prefix="it has", num_preds=50, mode="greedy", temperature=2.0,
-                       seed=3)
-    assert greedy == model.predict("it has", 50, vocab)   # temperature unused when greedy
+    capsys.readouterr()  # drop earlier output
+    greedy = panel.set(
+        prefix="it has", num_preds=50, mode="greedy", temperature=2.0, seed=3
+    )
+    assert greedy == model.predict(
+        "it has", 50, vocab
+    )  # temperature unused when greedy
     # outside a notebook, the Output widget's clear_output writes an ANSI "erase line"
     printed = capsys.readouterr().out.replace("\x1b[2K", "")
     assert printed.split() == greedy.split()
@@ -230,34 +247,34 @@ def test_generator_panel_edge_cases(ns):
     assert panel.set(prefix="") == ""
     odd = panel.set(prefix="Time 42!", num_preds=10, mode="greedy")
     assert odd.startswith("Time 42!") and len(odd) == len("Time 42!") + 10
-    assert plt.get_fignums() == []                          # the panel draws no figure
+    assert plt.get_fignums() == []  # the panel draws no figure
 
 
 def test_clipping_panel(ns):
     panel = ns["clip_panel"]
     steps = ns["CLIP_STEPS"]
-    default = panel.widgets["theta"].value                  # before any set()
+    default = panel.widgets["theta"].value  # before any set()
     off = panel.set(theta=0)
     assert off["clipped"] == off["unclipped"]
     norms, losses = off["unclipped"]
     assert len(norms) == len(losses) == steps
     # The unclipped run is chaotic: its digits differ from one processor to another
     # (largest norm 12.5-148 over the CPU paths of `make test-cpu-paths`), so we test
-    # what holds on all of them, with a margin: the norm shoots up, the loss ends higher.
-    assert max(norms) > 10 * norms[0]                       # the run does explode
+    # what holds on all of them, with a margin: the norm shoots up, the loss ends up.
+    assert max(norms) > 10 * norms[0]  # the run does explode
     assert losses[-1] > losses[0] + 1
     assert default == 0.3
     clipped = panel.set(theta=default)
-    assert clipped["clipped"][0][0] == norms[0]              # same start
-    assert clipped["clipped"][1][-1] < losses[0] - 0.3       # clipping rescues it
+    assert clipped["clipped"][0][0] == norms[0]  # same start
+    assert clipped["clipped"][1][-1] < losses[0] - 0.3  # clipping rescues it
     assert max(clipped["clipped"][1]) <= losses[0] + 1e-6
     # theta = 1 is not enough at learning rate 3 (the prose says so); the loss jumps
     # 1.4-2.4 above the start on every CPU path measured
     assert max(panel.set(theta=1)["clipped"][1]) > losses[0] + 0.5
-    for label, theta in ns["THETAS"]:
+    for _label, theta in ns["THETAS"]:
         result = panel.set(theta=theta)
         assert len(result["clipped"][0]) == steps
         if theta > 0 and max(result["clipped"][0]) <= theta:
-            assert result["clipped"] == off["unclipped"]     # nothing was clipped
+            assert result["clipped"] == off["unclipped"]  # nothing was clipped
         plt.close("all")
     assert len(ns["THETAS"]) <= 24 and ns["THETAS"][0] == ("off", 0)

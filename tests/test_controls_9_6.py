@@ -1,4 +1,5 @@
 """Chapter 9.6's "train your own" panel and the chapter's claims about nn.RNN."""
+
 import math
 
 import matplotlib.pyplot as plt
@@ -8,20 +9,22 @@ import torch.nn.functional as F
 
 import d2lmini
 
-
 CHAPTER = "9_6_rnn_concise"  # the `ns` fixture (conftest.py) runs this chapter's code
 
 
 def perplexity_by_hand(model, data):
-    """exp of the token-mean cross-entropy over the validation windows, computed from the
+    """exp of the token-mean cross-entropy over the validation windows, from the
     raw windows without d2lmini's loaders or loss code."""
     s, n = data.val_start, data.num_val
-    X, Y = data.X[s:s + n], data.Y[s:s + n]
+    X, Y = data.X[s : s + n], data.Y[s : s + n]
     device = next(model.parameters()).device
     with torch.no_grad():
-        logits = model(X.to(device))                  # (windows, steps, V)
-        nll = F.cross_entropy(logits.reshape(-1, logits.shape[-1]).double(),
-                              Y.to(device).reshape(-1), reduction="sum")
+        logits = model(X.to(device))  # (windows, steps, V)
+        nll = F.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]).double(),
+            Y.to(device).reshape(-1),
+            reduction="sum",
+        )
     return math.exp(float(nll) / Y.numel())
 
 
@@ -37,7 +40,8 @@ def test_panel_reports_the_perplexity_of_the_model_it_trained(ns):
         out = panel.set(**values)
         assert out["val_ppl"] == out["history"]["val_ppl"][-1]
         assert out["val_ppl"] == pytest.approx(
-            perplexity_by_hand(out["model"], out["data"]), rel=1e-5)
+            perplexity_by_hand(out["model"], out["data"]), rel=1e-5
+        )
         assert out["data"].num_steps == panel.values["num_steps"]
 
 
@@ -81,10 +85,12 @@ def test_sample_is_the_models_greedy_continuation(ns):
 
 def test_the_learning_rate_claims_of_the_prose(ns):
     panel = ns["own_panel"]
-    ppl = {lr: panel.set(num_hiddens=32, lr=lr, num_epochs=10, num_steps=16)["val_ppl"]
-           for lr in (0.25, 1.0, 4.0)}
-    assert ppl[4.0] > ppl[1.0] + 5     # "much worse"
-    assert ppl[0.25] > ppl[1.0] + 2    # "learns much less in 10 epochs"
+    ppl = {
+        lr: panel.set(num_hiddens=32, lr=lr, num_epochs=10, num_steps=16)["val_ppl"]
+        for lr in (0.25, 1.0, 4.0)
+    }
+    assert ppl[4.0] > ppl[1.0] + 5  # "much worse"
+    assert ppl[0.25] > ppl[1.0] + 2  # "learns much less in 10 epochs"
 
 
 def test_more_epochs_lower_training_but_not_validation_perplexity(ns):
@@ -95,7 +101,10 @@ def test_more_epochs_lower_training_but_not_validation_perplexity(ns):
     # perplexity stays within 5% of its epoch-10 value. (Which epoch's validation
     # perplexity is lowest depends on the processor: 10.53 to 9.97 at epoch 20 over the
     # CPU paths measured, from 10.34 at epoch 10 on all of them.)
-    train_10, train_20 = short["history"]["train_ppl"][-1], long["history"]["train_ppl"][-1]
+    train_10, train_20 = (
+        short["history"]["train_ppl"][-1],
+        long["history"]["train_ppl"][-1],
+    )
     assert train_20 < 0.8 * train_10
     assert abs(long["val_ppl"] - short["val_ppl"]) < 0.05 * short["val_ppl"]
 
@@ -109,11 +118,11 @@ def test_panel_shows_and_closes_its_figures(ns):
 # ---------------------------------------------------------------- the chapter's claims
 def test_nn_rnn_shapes_and_state(ns):
     assert tuple(ns["outputs"].shape) == (5, 2, 32)
-    assert tuple(ns["state"].shape) == (2, 32)              # d2lmini.RNN's state
+    assert tuple(ns["state"].shape) == (2, 32)  # d2lmini.RNN's state
     assert tuple(ns["scratch_state"].shape) == (2, 32)
     with torch.no_grad():
         _, raw_state = ns["rnn_layer"](ns["X"])
-    assert tuple(raw_state.shape) == (1, 2, 32)             # nn.RNN's own state
+    assert tuple(raw_state.shape) == (1, 2, 32)  # nn.RNN's own state
 
 
 def test_scratch_with_copied_weights_is_the_same_function(ns):
@@ -134,7 +143,8 @@ def test_full_run_meets_the_perplexity_target(ns):
     assert history["val_ppl"][-1] <= 7.3
     assert history["train_ppl"][-1] < history["val_ppl"][-1]
     assert history["val_ppl"][-1] == pytest.approx(
-        d2lmini.evaluate_perplexity(model, data.val_dataloader()), rel=1e-6)
+        d2lmini.evaluate_perplexity(model, data.val_dataloader()), rel=1e-6
+    )
 
 
 def test_timing_table_compares_equal_runs(ns):
@@ -143,8 +153,9 @@ def test_timing_table_compares_equal_runs(ns):
     for tok_s, secs, ppl in speed.values():
         assert tok_s > 0 and secs > 0
         assert 7 < ppl < 20  # 5 epochs: well on the way, not at the full run's level
-    # "in this configuration the concise model improves faster early on" (its initialization
-    # and its two biases, whose sum moves twice as fast, both differ from the scratch model)
+    # "in this configuration the concise model improves faster early on" (its
+    # initialization and its two biases, whose sum moves twice as fast, both differ
+    # from the scratch model)
     assert speed["concise (nn.RNN)"][2] < speed["scratch (RNNScratch)"][2]
 
 

@@ -1,5 +1,6 @@
 """Chapter 9.7's controls (Jacobian norms, truncation length), its strategies and the
 equivalence of its hand-written BPTT with torch.autograd and with d2lmini.bptt."""
+
 import contextlib
 import io
 import time
@@ -7,7 +8,6 @@ import time
 import matplotlib.pyplot as plt
 import pytest
 import torch
-import torch.nn.functional as F
 
 from d2lmini.bptt import TanhRecurrence, tanh_recurrence
 
@@ -45,7 +45,7 @@ def test_scalar_rnn_closed_form_equals_autograd(ns):
     assert float(ns["a_s"]) == pytest.approx(float(ns["autograd_value"]), abs=1e-12)
 
 
-# ---------------------------------------------------------------- Jacobian norms control
+# ------------------------------------------------------------- Jacobian norms control
 def test_linear_norms_are_norms_of_matrix_powers(ns):
     panel, W_J, T = ns["jacobian_panel"], ns["W_J"], ns["T_J"]
     plt.close("all")  # the chapter's own static figures
@@ -77,11 +77,11 @@ def test_tanh_norms_obey_the_singular_value_bound_and_match_autograd(ns):
     panel, T = ns["jacobian_panel"], ns["T_J"]
     for radius in (0.6, 1.0, 1.4):
         out = panel.set(radius=radius, activation="tanh")
-        k = torch.arange(T, -1, -1, dtype=f64)       # T - t for t = 0 .. T
+        k = torch.arange(T, -1, -1, dtype=f64)  # T - t for t = 0 .. T
         bound = out["sigma_max"] ** k
         assert torch.all(out["norms"] <= bound * (1 + 1e-9))
         linear = panel.set(radius=radius, activation="linear")["norms"]
-        assert out["norms"][0] < linear[0]           # saturation only shrinks here
+        assert out["norms"][0] < linear[0]  # saturation only shrinks here
     # one Jacobian by autograd, against the chapter's product
     radius, t = 1.4, 30
     W = radius * ns["W_J"]
@@ -95,7 +95,9 @@ def test_tanh_norms_obey_the_singular_value_bound_and_match_autograd(ns):
 
     J = torch.autograd.functional.jacobian(h_T_from, states[t - 1])
     norms = panel.set(radius=radius, activation="tanh")["norms"]
-    assert norms[t] == pytest.approx(float(torch.linalg.matrix_norm(J, ord=2)), rel=1e-8)
+    assert norms[t] == pytest.approx(
+        float(torch.linalg.matrix_norm(J, ord=2)), rel=1e-8
+    )
 
 
 def test_jacobian_control_grid_is_small(ns):
@@ -108,7 +110,7 @@ def test_jacobian_control_grid_is_small(ns):
 
 # ---------------------------------------------------------------- truncation control
 def truncated_by_detach(ns, k):
-    """dL/dW_hh with the hidden state detached at steps 1, k+1, 2k+1, … (plain autograd)."""
+    """dL/dW_hh, the hidden state detached at steps 1, k+1, 2k+1, … (plain autograd)."""
     W = ns["W_hh_S"].clone().requires_grad_()
     h, loss = torch.zeros(ns["H_S"], dtype=f64), 0.0
     for t in range(1, ns["T_S"] + 1):
@@ -133,7 +135,7 @@ def test_truncation_control_matches_detach_every_k_steps(ns):
         assert seconds < 1.0
     assert panel.set(k=T)["relative_error"] < 1e-12
     assert torch.allclose(panel.set(k=T)["grad"], truncated_by_detach(ns, 10**6))
-    assert all(e > 1e-3 for e in ns["regular_errors"][:T // 2])  # biased
+    assert all(e > 1e-3 for e in ns["regular_errors"][: T // 2])  # biased
     slider = panel.widgets["k"]
     assert slider.max - slider.min + 1 <= 32
     assert plt.get_fignums() == []
@@ -158,9 +160,9 @@ def test_randomized_truncation_is_unbiased_but_noisier(ns):
     assert float(xi.mean()) == pytest.approx(1.0, abs=0.02)
     bias = ns["regular_errors"][ns["K_CMP"] - 1]
     errors = ns["random_errors"]
-    assert errors[-1] < bias / 5                      # the mean converges …
+    assert errors[-1] < bias / 5  # the mean converges …
     assert errors[-1] < errors[9] < errors[0]
-    assert ns["one_draw_error"] > bias                # … from noisier single draws
+    assert ns["one_draw_error"] > bias  # … from noisier single draws
     # an independent check of unbiasedness: fresh draws, the same estimator
     g = torch.Generator().manual_seed(123)
     fresh = (torch.rand(1500, ns["T_S"], generator=g, dtype=f64) < ns["PI"]).to(f64)
@@ -176,16 +178,18 @@ def test_mean_reach(ns):
     assert reach(torch.zeros(T)) == 0
 
 
-# ---------------------------------------------------------------- equivalence: linear RNN
+# ------------------------------------------------------------ equivalence: linear RNN
 @pytest.mark.parametrize("seed", [0, 1])
 def test_linear_bptt_matches_autograd_to_1e_5(ns, seed):
     g = torch.Generator().manual_seed(seed)
     T, d, h, q = 9, 3, 4, 5
     X = torch.randn(T, d, generator=g, dtype=f64)
     Y = torch.randint(q, (T,), generator=g)
-    weights = {"W_hx": torch.randn(h, d, generator=g, dtype=f64),
-               "W_hh": 0.7 * torch.randn(h, h, generator=g, dtype=f64),
-               "W_qh": torch.randn(q, h, generator=g, dtype=f64)}
+    weights = {
+        "W_hx": torch.randn(h, d, generator=g, dtype=f64),
+        "W_hh": 0.7 * torch.randn(h, h, generator=g, dtype=f64),
+        "W_qh": torch.randn(q, h, generator=g, dtype=f64),
+    }
     h0 = torch.randn(h, generator=g, dtype=f64)
     by_hand = ns["linear_rnn_bptt"](X, Y, **weights, h0=h0)
     leaves = {name: W.clone().requires_grad_() for name, W in weights.items()}
@@ -197,8 +201,9 @@ def test_linear_bptt_matches_autograd_to_1e_5(ns, seed):
         assert torch.allclose(by_hand[name], leaves[name].grad, atol=1e-5, rtol=0), name
     for t in range(1, T + 1):
         assert torch.allclose(by_hand["dL_dh"][t], states[t].grad, atol=1e-5, rtol=0)
-        unrolled = ns["unrolled_dL_dh"](t, weights["W_hh"], weights["W_qh"],
-                                        by_hand["dL_do"], T)
+        unrolled = ns["unrolled_dL_dh"](
+            t, weights["W_hh"], weights["W_qh"], by_hand["dL_do"], T
+        )
         assert torch.allclose(unrolled, by_hand["dL_dh"][t], atol=1e-10)
     # an index slip (h_t instead of h_{t-1} in dL/dW_hh) would be caught
     _, hs, _ = ns["linear_rnn_forward"](X, **weights, h0=h0)
@@ -210,19 +215,19 @@ def test_chapter_linear_check_printed_true(ns):
     assert all(diff < 1e-5 for diff in ns["differences"].values())
 
 
-# ---------------------------------------------------------------- equivalence: tanh case
+# ------------------------------------------------------------ equivalence: tanh case
 @pytest.mark.parametrize("batch", [1, 3])
 def test_chapter_tanh_code_matches_d2lmini_bptt(ns, batch):
     g = torch.Generator().manual_seed(7 + batch)
     T, h = 11, 6
     A = torch.randn(T, batch, h, generator=g, dtype=f64)
     h0 = torch.randn(batch, h, generator=g, dtype=f64)
-    W_hh = 0.8 * torch.randn(h, h, generator=g, dtype=f64)   # column convention
+    W_hh = 0.8 * torch.randn(h, h, generator=g, dtype=f64)  # column convention
     G = torch.randn(T, batch, h, generator=g, dtype=f64)
 
     A_row = A.clone().requires_grad_()
     h0_row = h0.clone().requires_grad_()
-    W_row = W_hh.T.clone().requires_grad_()                    # the package's rows
+    W_row = W_hh.T.clone().requires_grad_()  # the package's rows
     H = tanh_recurrence(A_row, h0_row, W_row)
     (H * G).sum().backward()
 
@@ -230,14 +235,19 @@ def test_chapter_tanh_code_matches_d2lmini_bptt(ns, batch):
     for b in range(batch):
         states = ns["tanh_rnn_forward"](A[:, b], h0[b], W_hh)
         dA, dh0, dW = ns["tanh_rnn_backward"](states, W_hh, G[:, b])
-        assert torch.allclose(torch.stack(states[1:]), H[:, b].detach(), atol=1e-5, rtol=0)
+        assert torch.allclose(
+            torch.stack(states[1:]), H[:, b].detach(), atol=1e-5, rtol=0
+        )
         assert torch.allclose(dA, A_row.grad[:, b], atol=1e-5, rtol=0)
         assert torch.allclose(dh0, h0_row.grad[b], atol=1e-5, rtol=0)
         dW_total += dW
     assert torch.allclose(dW_total, W_row.grad.T, atol=1e-5, rtol=0)
     # and both agree with plain autograd through torch.tanh
-    A2, h02, W2 = (A.clone().requires_grad_(), h0.clone().requires_grad_(),
-                   W_hh.T.clone().requires_grad_())
+    A2, h02, W2 = (
+        A.clone().requires_grad_(),
+        h0.clone().requires_grad_(),
+        W_hh.T.clone().requires_grad_(),
+    )
     state, outs = h02, []
     for t in range(T):
         state = torch.tanh(A2[t] + state @ W2)
@@ -258,6 +268,7 @@ def test_source_listing_fits_a_phone_and_keeps_the_code(ns):
     lines = buffer.getvalue().splitlines()
     assert lines and max(len(line) for line in lines) <= 76
     import inspect
+
     original = "".join(inspect.getsource(TanhRecurrence).split())
     shown = "".join(buffer.getvalue().replace("\\\n", "").split())
     strip = str.maketrans("", "", "#")
