@@ -38,6 +38,8 @@ ROOT = pathlib.Path(__file__).resolve().parent
 BROWSER_FILES = ("tests/test_browser.py", "tests/test_static_controls.py")
 
 
+# tryfirst: xdist's own hook turns the marks into the groups, so they must be there before
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """One xdist group per file, the browser files together and first."""
 
