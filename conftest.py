@@ -38,7 +38,7 @@ ROOT = pathlib.Path(__file__).resolve().parent
 BROWSER_FILES = ("tests/test_browser.py", "tests/test_static_controls.py")
 
 
-# tryfirst: xdist's own hook turns the marks into the groups, so they must be there before
+# tryfirst: xdist's own hook turns these marks into groups, so they must come first
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """One xdist group per file, the browser files together and first."""
@@ -53,6 +53,5 @@ def pytest_collection_modifyitems(config, items):
 
     for item in items:
         item.add_marker(pytest.mark.xdist_group(group(item)))
-    items.sort(
-        key=lambda item: group(item) != "browser"
-    )  # stable: order kept otherwise
+    # a stable sort: the browser group first, the order otherwise kept
+    items.sort(key=lambda item: group(item) != "browser")
