@@ -16,6 +16,9 @@ endif
 # The whole test run may take at most this long (then it is stopped, and fails), so that
 # `make test` ends even when something hangs outside pytest's own per-test limits.
 TEST_LIMIT ?= 40m
+# Two pytest workers share the two cores: one torch thread each (two threads each would
+# oversubscribe the cores, and OpenMP's spinning threads slow everything down many times).
+TEST_THREADS ?= 1
 # CPU code paths under which `make test-cpu-paths` re-runs the chapters (nbval) and the
 # tests of their claims: another vectorization of ATen's kernels, another MKL code path,
 # MKL's reproducible mode, one thread. Stored outputs must hold under every one.
@@ -48,12 +51,14 @@ notebooks: env
 test: env
 	bash tools/install_browser.sh
 	sh tools/install_sandbox.sh
-	timeout --kill-after=60 $(TEST_LIMIT) $(BIN)/python -m pytest -n 2 --dist loadgroup
+	OMP_NUM_THREADS=$(TEST_THREADS) timeout --kill-after=60 $(TEST_LIMIT) \
+	  $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # the package's own tests: no notebook, no chapter, no book build, no browser
 unit: env
 	sh tools/install_sandbox.sh
-	timeout --kill-after=60 $(TEST_LIMIT) $(BIN)/python -m pytest -n 2 --dist loadgroup tests \
+	OMP_NUM_THREADS=$(TEST_THREADS) timeout --kill-after=60 $(TEST_LIMIT) \
+	  $(BIN)/python -m pytest -n 2 --dist loadgroup tests \
 	  --ignore=tests/test_browser.py --ignore=tests/test_static_controls.py \
 	  --ignore-glob='tests/test_controls_9_*.py'
 
