@@ -49,9 +49,14 @@ def pytest_collection_modifyitems(config, items):
             if item.path.is_relative_to(ROOT)
             else str(item.path)
         )
-        return "browser" if path in BROWSER_FILES else path
+        if path not in BROWSER_FILES:
+            return path
+        # the small test book has its own build and browser: the other worker runs it
+        uses = getattr(item, "fixturenames", ())
+        return "static_book" if "static_book" in uses else "browser"
 
     for item in items:
         item.add_marker(pytest.mark.xdist_group(group(item)))
-    # a stable sort: the browser group first, the order otherwise kept
-    items.sort(key=lambda item: group(item) != "browser")
+    # a stable sort: the two book builds first, the order otherwise kept
+    first = {"browser": 0, "static_book": 1}
+    items.sort(key=lambda item: first.get(group(item), 2))
