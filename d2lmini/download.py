@@ -158,7 +158,7 @@ def _local_copy(root, where):
             f"{where} points at {root}, but {path} does not exist. Put {FILENAME} "
             f"there (download it from {URL}) or unset it to download into the cache.",
             f"지정한 폴더({setting})에 {FILENAME} 파일이 없습니다. "
-            f"{URL}에서 내려받아 그 폴더에 두십시오. "
+            f"{URL}에서 내려받아 그 폴더에 두세요. "
             f"설정을 지우면 캐시 폴더로 자동으로 내려받습니다.",
             FileNotFoundError,
         )
