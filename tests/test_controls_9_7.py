@@ -61,6 +61,24 @@ def test_linear_norms_are_norms_of_matrix_powers(ns):
     assert plt.get_fignums() == []  # shown and closed, not leaked
 
 
+def test_the_non_normal_example_grows_for_about_ten_steps(ns):
+    """The prose: ||W^k||_2 of the non-normal example grows over the first ten or so
+    steps ("처음 십여 단계") and drops below 1 only after tens of steps."""
+    import pathlib
+
+    source = (
+        pathlib.Path(__file__).parent.parent / "chapters" / f"{CHAPTER}.md"
+    ).read_text()
+    assert "처음 십여 단계 동안 커지고" in source
+    assert "grows over the first ten or so steps" in source
+    W = ns["W_nonnormal"]
+    norms = [ns["sigma_max"](torch.linalg.matrix_power(W, k)) for k in range(1, 101)]
+    peak = norms.index(max(norms)) + 1  # measured: 9
+    assert 8 <= peak <= 15
+    below_one = next(k for k, norm in enumerate(norms, start=1) if norm < 1)
+    assert 20 <= below_one < 100  # measured: 44, "after tens of steps"
+
+
 def test_linear_gradients_vanish_below_one_and_explode_above(ns):
     panel = ns["jacobian_panel"]
     small = panel.set(radius=0.5, activation="linear")["norms"]
