@@ -159,26 +159,31 @@ new MutationObserver((_, observer) => {
 
 
 # ---------------------------------------------------------------- fixtures
+def build_book(root, what="jupyter-book build", drop=(), timeout=1500):
+    """Run `jupyter-book build . -W -n --keep-going` in ``root`` as `make book` does,
+    without the variables that change how figures are made (and those in ``drop``);
+    fail the test with the end of the log when the build fails."""
+    dropped = ("MPLBACKEND", "D2LMINI_DISPLAY", *drop)
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    exe = pathlib.Path(sys.executable).with_name("jupyter-book")
+    run = subprocess.run(
+        [str(exe), "build", ".", "-W", "-n", "--keep-going"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if run.returncode != 0:
+        pytest.fail(f"{what} failed:\n" + (run.stdout + run.stderr)[-6000:])
+
+
 @pytest.fixture(scope="session")
 def book():
     """Build the book (incrementally) the way `make
     book` does; return the HTML folder."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("MPLBACKEND", "D2LMINI_DISPLAY")
-    }
-    exe = pathlib.Path(sys.executable).with_name("jupyter-book")
-    run = subprocess.run(
-        [str(exe), "build", ".", "-W", "-n", "--keep-going"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1500,
-    )
-    if run.returncode != 0:
-        pytest.fail("jupyter-book build failed:\n" + (run.stdout + run.stderr)[-6000:])
+    build_book(ROOT)
     return HTML
 
 

@@ -12,12 +12,8 @@
 """
 
 import json
-import os
-import pathlib
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
@@ -250,23 +246,9 @@ def static_book(tmp_path_factory):
         (shutil.copytree if src.is_dir() else shutil.copyfile)(src, root / name)
     for f in STATIC_BOOK.iterdir():
         shutil.copyfile(f, root / f.name)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("MPLBACKEND", "D2LMINI_DISPLAY", "D2LMINI_STATIC_FRAMES")
-    }
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    exe = pathlib.Path(sys.executable).with_name("jupyter-book")
-    run = subprocess.run(
-        [str(exe), "build", ".", "-W", "-n", "--keep-going"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
+    test_browser.build_book(
+        root, "test book build", drop=("D2LMINI_STATIC_FRAMES",), timeout=900
     )
-    if run.returncode != 0:
-        pytest.fail("test book build failed:\n" + (run.stdout + run.stderr)[-6000:])
     return root
 
 
