@@ -2,12 +2,17 @@
 
     python tools/sync_notebooks.py                      # every chapters/9_*.md
     python tools/sync_notebooks.py chapters/9_1_sequences.md
+    python tools/sync_notebooks.py --prose chapters/9_1_sequences.md   # text edits only
 
 For each chapter: read the MyST notebook with jupytext, execute it with nbclient
 (cwd chapters/), strip what changes from run to run (execution timestamps,
 random cell ids, random widget model ids), and save chapters/<name>.ipynb. Run
 it after editing a chapter; `make notebooks` does. The tests check that both
 files hold the same cells and that the notebook is executed.
+
+``--prose`` copies the markdown cells into the stored notebook without executing it, and
+refuses (exit 1) when a code cell differs: an edit of the text alone cannot change an
+output, so the stored outputs stay those of the last execution.
 """
 
 from __future__ import annotations
@@ -145,6 +150,30 @@ def sync(md: pathlib.Path, timeout: int = 600) -> pathlib.Path:
     return out
 
 
+class CodeChanged(Exception):
+    """The chapter's code cells differ from the stored notebook's: execute it."""
+
+
+def sync_prose(md: pathlib.Path) -> pathlib.Path:
+    """Copy the markdown cells into the stored .ipynb, keeping every output."""
+    nb = read_chapter(md)
+    out = md.with_suffix(".ipynb")
+    stored = nbformat.read(out, as_version=4)
+    kinds = [c.cell_type for c in nb.cells]
+    if kinds != [c.cell_type for c in stored.cells]:
+        raise CodeChanged(f"{md.name}: cells were added, removed or moved")
+    for new, old in zip(nb.cells, stored.cells, strict=True):
+        if new.cell_type == "code":
+            if new.source != old.source or new.metadata != old.metadata:
+                raise CodeChanged(f"{md.name}: code cell {new['id']} changed")
+        else:
+            old.source, old.metadata = new.source, new.metadata
+            old["id"] = new["id"]
+    nbformat.validate(stored)
+    nbformat.write(stored, out)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -153,9 +182,22 @@ def main(argv: list[str] | None = None) -> int:
         type=pathlib.Path,
         help="chapter .md files (default: every chapters/9_*.md)",
     )
+    parser.add_argument(
+        "--prose",
+        action="store_true",
+        help="copy the markdown cells only; fail if a code cell changed",
+    )
     args = parser.parse_args(argv)
     kernel_env()
     for md in [p.resolve() for p in args.chapters] or chapters():
+        if args.prose:
+            try:
+                out = sync_prose(md.with_suffix(".md"))
+            except CodeChanged as err:
+                print(f"{err}: run without --prose to execute it", file=sys.stderr)
+                return 1
+            print(f"{out.relative_to(ROOT)}: text updated, outputs kept")
+            continue
         start = time.perf_counter()
         out = sync(md.with_suffix(".md"))
         print(
