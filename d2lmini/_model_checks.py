@@ -49,7 +49,7 @@ def token_ids(name, X, vocab_size, weight, layout="(batch, num_steps)"):
         X,
         vocab_size,
         f" (vocab_size={vocab_size}: did the data come from another vocabulary?)",
-        f" (vocab_size={vocab_size}: 다른 어휘로 만든 데이터인가요?)",
+        f" (vocab_size={vocab_size}: 다른 어휘로 만든 데이터가 아닌지 확인해 보세요)",
     )
     return X if X.dtype in INT_IDS else X.long()
 
@@ -135,7 +135,7 @@ def vocabulary(vocab, vocab_size):
             f"vocab has {len(vocab)} tokens but the model scores {vocab_size}: "
             "pass the vocabulary the model was trained with (e.g. data.vocab).",
             f"vocab에는 토큰이 {len(vocab)}개인데 모델은 {vocab_size}개 토큰의 "
-            "점수를 냅니다. 모델을 훈련한 어휘(예: data.vocab)를 주세요.",
+            "점수를 냅니다. 모델을 학습할 때 쓴 어휘(예: data.vocab)를 주세요.",
         )
     return vocab
 

@@ -1,6 +1,6 @@
 """The tanh recurrence with backpropagation through time written out by hand.
 
-Autograd would record four small operations per time step and replay them one by one;
+Autograd would record five small operations per time step and replay them one by one;
 doing the loop ourselves keeps every step to two in-place kernels and turns the gradient
 of ``W_hh`` into one matrix product over all steps.
 """

@@ -53,7 +53,7 @@ class LinearRegression(Module):
                 f"X has {X.shape[1]} features per example but the model was built for "
                 f"{want} (e.g. trained with tau={want}).",
                 f"X의 예제당 특성은 {X.shape[1]}개인데 모델은 {want}개로 만들어졌습니다"
-                f"(예: tau={want}로 훈련함).",
+                f"(예: tau={want}로 학습한 모델).",
             )
         return self.net(X)
 

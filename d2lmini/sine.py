@@ -121,7 +121,7 @@ def k_step_predictions(model, data, k):
                 f"tau={tau}?).",
                 f"model은 ({n}, tau={tau}) 창을 ({n}, 1) 예측으로 바꿔야 합니다. "
                 f"받은 결과: {getattr(pred, 'shape', type(pred).__name__)} "
-                f"(tau={tau}로 훈련했나요?).",
+                f"(tau={tau}로 학습했는지 확인해 보세요).",
             )
         columns.append(pred.reshape(-1))
     return torch.stack(columns[tau:], dim=1)

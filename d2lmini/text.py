@@ -81,7 +81,7 @@ class Vocab:
                 f"{reserved_tokens!r} (a single string would be split into "
                 "characters).",
                 f"reserved_tokens는 ['<pad>']처럼 문자열의 리스트여야 합니다. 받은 값: "
-                f"{reserved_tokens!r} (문자열 하나는 문자 단위로 쪼개집니다).",
+                f"{reserved_tokens!r} (문자열 하나만 주면 문자마다 쪼개집니다).",
                 TypeError,
             )
         counter = collections.Counter(_flatten(tokens))

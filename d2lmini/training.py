@@ -247,8 +247,8 @@ class Trainer:
         if count == 0:
             fail(
                 "the training loader gave no batches: nothing to train on.",
-                "훈련 로더가 미니배치를 하나도 내주지 "
-                "않았습니다. 훈련할 데이터가 없습니다.",
+                "학습 로더가 미니배치를 하나도 내주지 "
+                "않았습니다. 학습할 데이터가 없습니다.",
             )
         self.train_items += count
         return float(total) / count
@@ -268,8 +268,8 @@ class Trainer:
             f"training diverged at epoch {epoch}, step {step}: the "
             f"training loss is {loss}. Try a smaller lr{clip}. "
             f"history keeps the {epoch - 1} completed epoch(s).",
-            f"{epoch}번째 에폭, {step}번째 스텝에서 훈련이 "
-            f"발산했습니다(훈련 손실 {loss}). 더 작은 lr{clip_ko}을 써 "
+            f"{epoch}번째 에폭, {step}번째 스텝에서 학습이 "
+            f"발산했습니다(학습 손실 {loss}). 더 작은 lr{clip_ko}을 써 "
             f"보세요. history에는 완료된 에폭 {epoch - 1}개가 남아 있습니다.",
             TrainingDiverged,
         )

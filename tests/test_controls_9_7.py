@@ -63,13 +63,13 @@ def test_linear_norms_are_norms_of_matrix_powers(ns):
 
 def test_the_non_normal_example_grows_for_about_ten_steps(ns):
     """The prose: ||W^k||_2 of the non-normal example grows over the first ten or so
-    steps ("처음 십여 단계") and drops below 1 only after tens of steps."""
+    steps ("처음 10단계 안팎") and drops below 1 only after tens of steps."""
     import pathlib
 
     source = (
         pathlib.Path(__file__).parent.parent / "chapters" / f"{CHAPTER}.md"
     ).read_text()
-    assert "처음 십여 단계 동안 커지고" in source
+    assert "처음 10단계 안팎 동안 커지고" in source
     assert "grows over the first ten or so steps" in source
     W = ns["W_nonnormal"]
     norms = [ns["sigma_max"](torch.linalg.matrix_power(W, k)) for k in range(1, 101)]

@@ -51,3 +51,43 @@ def test_the_lint_catches_what_it_should(lint, tmp_path):
     found = "\n".join(lint.lint(str(page)))
     for bad in ("훈련", "*타임머신*", "나요?", "memorised", "full stops"):
         assert bad in found
+
+
+def korean_strings(path):
+    """The Korean string literals of a Python file, adjacent pieces joined
+    (an f-string's literal parts count; its placeholders do not)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            parts = [v.value for v in node.values if isinstance(v, ast.Constant)]
+            text = "".join(str(p) for p in parts)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        else:
+            continue
+        if any("\uac00" <= ch <= "\ud7a3" for ch in text):
+            found.append((node.lineno, text))
+    return found
+
+
+MODULES = sorted((ROOT / "d2lmini").rglob("*.py"))
+
+
+@pytest.mark.parametrize(
+    "module", MODULES, ids=[str(p.relative_to(ROOT)) for p in MODULES]
+)
+def test_package_messages_follow_the_style_sheet(lint, module):
+    """The Korean a learner reads in d2lmini's errors, reports and hints uses
+    the style sheet's terms and register (the lint's rules for Korean)."""
+    import re
+
+    bad = {
+        f"{module.name}:{line}: {pattern!r} → {instead}"
+        for line, text in korean_strings(module)
+        for pattern, instead in lint.KO_NOT.items()
+        if re.search(pattern, text)
+    }
+    assert not bad, "\n".join(sorted(bad))
