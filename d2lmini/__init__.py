@@ -1,7 +1,13 @@
 """d2lmini — the helper package of the rnn-course book
 (D2L chapter 9, 한국어 · English)."""
 
-from .download import read_timemachine, timemachine_path
+from . import hangul
+from .download import (
+    constitution_path,
+    read_constitution,
+    read_timemachine,
+    timemachine_path,
+)
 from .loader import TensorLoader
 from .models import RNN, RNNLM, LinearRegression, Module, RNNLMScratch, RNNScratch
 from .ngram import NGramLM, ngram_freqs, ngrams, zipf_fit
@@ -36,9 +42,11 @@ __all__ = [
     "TrainingDiverged",
     "Vocab",
     "clip_gradients",
+    "constitution_path",
     "evaluate_loss",
     "evaluate_perplexity",
     "figure_bytes",
+    "hangul",
     "k_step_predictions",
     "ngram_freqs",
     "ngrams",
@@ -46,6 +54,7 @@ __all__ = [
     "plot",
     "plot_history",
     "preprocess",
+    "read_constitution",
     "read_timemachine",
     "resolve_device",
     "set_seed",

@@ -1,4 +1,9 @@
-"""Fetch *The Time Machine* once, verify it, and cache it."""
+"""Fetch the course's texts once, verify them, and cache them.
+
+Two texts, handled alike: H. G. Wells' *The Time Machine* (public domain) and
+『대한민국헌법』, the Constitution of the Republic of Korea, as KoNLPy ships it
+(statutes are not protected works under art. 7 of the Korean Copyright Act).
+"""
 
 import hashlib
 import http.client
@@ -7,16 +12,40 @@ import pathlib
 import tempfile
 import time
 import urllib.request
+from typing import NamedTuple
 
 from ._checks import fail, warn
 
 URL = "https://d2l-data.s3-accelerate.amazonaws.com/timemachine.txt"
 SHA1 = "090b5e7e70c295757f55df93cb0a180b9691891a"
 FILENAME = "timemachine.txt"
+CONSTITUTION_URL = (
+    "https://raw.githubusercontent.com/konlpy/konlpy/v0.6.0/"
+    "konlpy/data/corpus/kolaw/constitution.txt"
+)
+CONSTITUTION_SHA1 = "16394356174a78beb8d2da9dde33c25f3dcd286b"
+CONSTITUTION_FILENAME = "constitution.txt"
 ENV_VAR = "D2LMINI_DATA"
 TIMEOUT = 30  # seconds without a byte before a read gives up
 DEADLINE = 300  # seconds for the whole download
 STALE = 3600  # a .part file older than this was left by a killed process
+
+
+class Source(NamedTuple):
+    """A text file: its name in a data folder, where to download it, its SHA-1."""
+
+    filename: str
+    url: str
+    sha1: str
+
+
+def _novel():
+    # read at call time, so tests may point URL and SHA1 elsewhere
+    return Source(FILENAME, URL, SHA1)
+
+
+def _constitution():
+    return Source(CONSTITUTION_FILENAME, CONSTITUTION_URL, CONSTITUTION_SHA1)
 
 
 def sha1_of(path):
@@ -30,11 +59,11 @@ def cache_dir():
     return pathlib.Path(base) / "d2lmini"
 
 
-def fallback_path():
+def fallback_path(filename=FILENAME):
     """Where a download goes when the cache cannot be
     written (a per-user temp folder)."""
     user = os.getuid() if hasattr(os, "getuid") else "user"
-    return pathlib.Path(tempfile.gettempdir()) / f"d2lmini-{user}" / FILENAME
+    return pathlib.Path(tempfile.gettempdir()) / f"d2lmini-{user}" / filename
 
 
 def fetch(url, timeout=None, deadline=None):
@@ -66,10 +95,10 @@ def fetch(url, timeout=None, deadline=None):
         ) from err
 
 
-def _clean_stale_parts(folder, now=None):
-    """Remove ``timemachine.txt.*.part`` files left behind by a killed download."""
+def _clean_stale_parts(folder, filename=FILENAME, now=None):
+    """Remove ``<filename>.*.part`` files left behind by a killed download."""
     now = time.time() if now is None else now
-    for part in pathlib.Path(folder).glob(FILENAME + ".*.part"):
+    for part in pathlib.Path(folder).glob(filename + ".*.part"):
         try:
             if now - part.stat().st_mtime > STALE:
                 part.unlink()
@@ -79,7 +108,7 @@ def _clean_stale_parts(folder, now=None):
 
 def _write_atomically(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale_parts(path.parent)
+    _clean_stale_parts(path.parent, path.name)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -93,38 +122,40 @@ def _write_atomically(path, data):
 def _save(path, data):
     """Write ``data`` to the cache; if that fails, to
     a temporary folder, with a warning."""
+    filename = path.name
     try:
         _write_atomically(path, data)
         return path
     except OSError as err:
         first = err
-    fallback = fallback_path()
+    fallback = fallback_path(filename)
     try:
         _write_atomically(fallback, data)
     except OSError:
         fail(
-            f"Downloaded {FILENAME}, but could not save it in {path.parent} "
+            f"Downloaded {filename}, but could not save it in {path.parent} "
             f"({first}). Set {ENV_VAR} (or XDG_CACHE_HOME) to a folder you can write "
             f"to, or save the file there yourself and set {ENV_VAR} to that folder.",
-            f"{FILENAME} 파일을 내려받았지만 {path.parent}에 "
+            f"{filename} 파일을 내려받았지만 {path.parent}에 "
             f"저장하지 못했습니다({first}). 쓰기 권한이 있는 폴더를 "
             f"{ENV_VAR}(또는 XDG_CACHE_HOME)로 지정하거나, 파일을 "
             f"직접 저장한 뒤 그 폴더를 {ENV_VAR}로 지정하세요.",
             PermissionError,
         )
     warn(
-        f"Could not save {FILENAME} in the cache {path.parent} ({first}); saved it to "
+        f"Could not save {filename} in the cache {path.parent} ({first}); saved it to "
         f"{fallback} instead. Set {ENV_VAR}={fallback.parent} to reuse it.",
-        f"캐시 {path.parent}에 {FILENAME}을(를) 저장하지 "
+        f"캐시 {path.parent}에 {filename}을(를) 저장하지 "
         f"못해({first}) 대신 {fallback}에 저장했습니다. 다시 "
         f"쓰려면 {ENV_VAR}={fallback.parent}로 지정하세요.",
-        stacklevel=4,
+        stacklevel=5,  # the caller of timemachine_path (or constitution_path)
     )
     return fallback
 
 
-def _local_copy(root, where):
+def _local_copy(root, where, source):
     """The verified file inside a directory the user pointed at, or a clear error."""
+    filename, url, sha1 = source
     if not isinstance(root, (str, os.PathLike)):
         fail(
             f"{where} must be a folder path (a string), got {type(root).__name__}.",
@@ -133,59 +164,60 @@ def _local_copy(root, where):
             TypeError,
         )
     folder = pathlib.Path(root).expanduser()
-    path = folder / FILENAME
+    path = folder / filename
     if folder.is_file():
-        is_the_file = folder.name == FILENAME
+        is_the_file = folder.name == filename
         hint_en = f": use its folder {folder.parent}" if is_the_file else ""
         hint_ko = f" (그 폴더 {folder.parent}를 주세요)" if is_the_file else ""
         fail(
             f"{where} must be the folder that holds "
-            f"{FILENAME}, but {folder} is a file{hint_en}.",
-            f"{where}은(는) {FILENAME}이(가) 든 폴더여야 "
+            f"{filename}, but {folder} is a file{hint_en}.",
+            f"{where}은(는) {filename}이(가) 든 폴더여야 "
             f"하는데 {folder}은(는) 파일입니다{hint_ko}.",
         )
     if path.is_dir():
         fail(
             f"{path} is a folder, not the text file: remove or rename "
-            f"it and put the file {FILENAME} (from {URL}) there.",
+            f"it and put the file {filename} (from {url}) there.",
             f"{path}은(는) 텍스트 파일이 아니라 폴더입니다. 지우거나 "
-            f"이름을 바꾸고 {URL}에서 받은 {FILENAME} 파일을 두세요.",
+            f"이름을 바꾸고 {url}에서 받은 {filename} 파일을 두세요.",
             IsADirectoryError,
         )
     if not path.is_file():
         setting = f"{where}{root}" if where.endswith("=") else f"{where}={root}"
         fail(
-            f"{where} points at {root}, but {path} does not exist. Put {FILENAME} "
-            f"there (download it from {URL}) or unset it to download into the cache.",
-            f"지정한 폴더({setting})에 {FILENAME} 파일이 없습니다. "
-            f"{URL}에서 내려받아 그 폴더에 두세요. "
+            f"{where} points at {root}, but {path} does not exist. Put {filename} "
+            f"there (download it from {url}) or unset it to download into the cache.",
+            f"지정한 폴더({setting})에 {filename} 파일이 없습니다. "
+            f"{url}에서 내려받아 그 폴더에 두세요. "
             f"설정을 지우면 캐시 폴더로 자동으로 내려받습니다.",
             FileNotFoundError,
         )
-    if sha1_of(path) != SHA1:
+    if sha1_of(path) != sha1:
         fail(
             f"{path} is not the expected file (its SHA-1 is not "
-            f"{SHA1}). Replace it with a fresh copy from {URL}.",
+            f"{sha1}). Replace it with a fresh copy from {url}.",
             f"{path}가 기대한 파일이 아닙니다(SHA-1이 "
-            f"{SHA1}과 다름). {URL}에서 새로 받아 바꿔 주세요.",
+            f"{sha1}과 다름). {url}에서 새로 받아 바꿔 주세요.",
         )
     return path
 
 
-def timemachine_path(root=None):
-    """Path to a verified ``timemachine.txt``.
+def data_path(source, root=None):
+    """Path to the verified file of ``source`` (a ``Source``).
 
     Looks in ``root`` if given, else in the directory named by
     ``$D2LMINI_DATA``, else in the cache; a missing or corrupt cached copy is
     (re-)downloaded, checked against its SHA-1 and written atomically.
     """
+    filename, url, sha1 = source
     if root is not None:
-        return _local_copy(root, "root=")
+        return _local_copy(root, "root=", source)
     if os.environ.get(ENV_VAR):
-        return _local_copy(os.environ[ENV_VAR], f"${ENV_VAR}")
-    path = cache_dir() / FILENAME
-    for known in (path, fallback_path()):
-        if known.is_file() and sha1_of(known) == SHA1:
+        return _local_copy(os.environ[ENV_VAR], f"${ENV_VAR}", source)
+    path = cache_dir() / filename
+    for known in (path, fallback_path(filename)):
+        if known.is_file() and sha1_of(known) == sha1:
             return known
     if path.is_dir():
         fail(
@@ -196,29 +228,44 @@ def timemachine_path(root=None):
             IsADirectoryError,
         )
     try:
-        data = fetch(URL)
+        data = fetch(url)
     except OSError as err:
         fail(
-            f"Could not download {FILENAME} from {URL} ({err}). Connect to "
+            f"Could not download {filename} from {url} ({err}). Connect to "
             "the internet and retry, or download the file by other means and "
             f"set {ENV_VAR} to the directory that holds it (or pass root=...).",
-            f"{URL}에서 {FILENAME} 파일을 내려받지 못했습니다({err}). "
+            f"{url}에서 {filename} 파일을 내려받지 못했습니다({err}). "
             "인터넷에 연결한 뒤 다시 시도하거나, 파일을 직접 받아 그 "
             f"폴더를 환경 변수 {ENV_VAR}(또는 root=...)로 지정하세요.",
             ConnectionError,
         )
     digest = hashlib.sha1(data).hexdigest()
-    if digest != SHA1:
+    if digest != sha1:
         fail(
-            f"The download from {URL} has SHA-1 {digest}, expected {SHA1}; nothing was "
+            f"The download from {url} has SHA-1 {digest}, expected {sha1}; nothing was "
             f"saved. Retry later or set {ENV_VAR} to a directory with a good copy.",
-            f"{URL}에서 받은 파일의 SHA-1이 {digest}로, 기대값 "
-            f"{SHA1}과 다릅니다. 저장하지 않았습니다. 나중에 다시 "
+            f"{url}에서 받은 파일의 SHA-1이 {digest}로, 기대값 "
+            f"{sha1}과 다릅니다. 저장하지 않았습니다. 나중에 다시 "
             f"시도하거나 {ENV_VAR}로 올바른 사본을 지정하세요.",
         )
     return _save(path, data)
 
 
+def timemachine_path(root=None):
+    """Path to a verified ``timemachine.txt`` (see ``data_path``)."""
+    return data_path(_novel(), root)
+
+
 def read_timemachine(root=None):
     """The text of *The Time Machine*, read as UTF-8."""
     return timemachine_path(root).read_text(encoding="utf-8")
+
+
+def constitution_path(root=None):
+    """Path to a verified ``constitution.txt``, 『대한민국헌법』 (see ``data_path``)."""
+    return data_path(_constitution(), root)
+
+
+def read_constitution(root=None):
+    """The text of 『대한민국헌법』, read as UTF-8 (CRLF line ends become ``\n``)."""
+    return constitution_path(root).read_text(encoding="utf-8")

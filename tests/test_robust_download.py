@@ -56,7 +56,9 @@ def cache(tmp_path, monkeypatch):
     monkeypatch.delenv(download.ENV_VAR, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(
-        download, "fallback_path", lambda: tmp_path / "tmp" / download.FILENAME
+        download,
+        "fallback_path",
+        lambda filename=download.FILENAME: tmp_path / "tmp" / filename,
     )
     return tmp_path / "cache" / "d2lmini" / download.FILENAME
 
@@ -155,3 +157,27 @@ def test_root_pointing_at_the_file_itself_says_use_its_folder(data_dir):
 def test_root_of_the_wrong_kind(root):
     with clean_error(TypeError, "root="):
         download.timemachine_path(root=root)
+
+
+@pytest.fixture(scope="module")  # read before `cache` unsets D2LMINI_DATA
+def constitution_bytes():
+    return download.constitution_path().read_bytes()
+
+
+def test_unwritable_cache_warning_points_at_the_caller(
+    cache, constitution_bytes, monkeypatch
+):
+    monkeypatch.setattr(download, "fetch", lambda url: constitution_bytes)
+
+    def refuse(path, data):
+        if path.parent == cache.parent:
+            raise PermissionError(13, "Permission denied", str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    monkeypatch.setattr(download, "_write_atomically", refuse)
+    with pytest.warns(UserWarning, match=download.CONSTITUTION_FILENAME) as rec:
+        path = download.constitution_path()
+    assert path == download.fallback_path(download.CONSTITUTION_FILENAME)
+    assert path.read_bytes() == constitution_bytes
+    assert rec[0].filename == __file__  # this test's line, not d2lmini's
