@@ -1,11 +1,13 @@
 """Graded exercises: instant bilingual feedback (``check``) and a gradebook (the CLI).
 
-    from d2lmini.grading import check
+    from d2lmini.grading import check, hint
     check("9.3-perplexity", perplexity)      # runs the public cases, shows a table
+    hint("9.3-perplexity")                   # the next of the exercise's hints
 
     python -m d2lmini.grading list --json
     python -m d2lmini.grading grade SUBMISSIONS_DIR --out gradebook.csv --jobs 2
     python -m d2lmini.grading grade SUBMISSIONS_DIR --cases PRIVATE_CASES.json
+    python -m d2lmini.grading grade SUBMISSIONS_DIR --hints   # count the hints used
     python -m d2lmini.grading solutions OUTDIR
 
 Importing this package does not import the reference implementations
@@ -17,7 +19,7 @@ import os
 
 from .messages import msg
 
-__all__ = ["EXERCISES", "CheckReport", "check", "exercise_list"]
+__all__ = ["EXERCISES", "CheckReport", "HintReport", "check", "exercise_list", "hint"]
 
 #: seconds a single public case may run in ``check`` before it is stopped
 CASE_SECONDS = 5.0
@@ -51,6 +53,14 @@ class CheckReport:
         self.note = note  # (ko, en): a problem that stopped the check
 
     @property
+    def explanation(self):
+        """``(ko, en)`` that explains the answer, after a wrong result (else None)."""
+        from .hints import EXPLAIN
+
+        wrong = any(c.kind in ("mismatch", "wrong_type") for c in self.cases)
+        return EXPLAIN.get(self.exercise_id) if wrong else None
+
+    @property
     def score(self):
         from .runner import fractional_score
 
@@ -75,7 +85,18 @@ class CheckReport:
             out.append(f"  {self.note[1]} · {self.note[0]}")
         width = max((len(name) for _, name, _ in rows), default=0)
         out += [f"  {mark} {name.ljust(width)}  {text}" for mark, name, text in rows]
+        if self.explanation:
+            why_ko, why_en = msg("why")
+            out += [
+                f"{why_en} {self.explanation[1]}",
+                f"{why_ko} {self.explanation[0]}",
+            ]
         out += [foot[1], f"· {foot[0]}"]
+        from .hints import HINTS
+
+        if self.exercise_id in HINTS:
+            ko, en = msg("hint_call", id=self.exercise_id)
+            out += [f"{en} · {ko}"]
         return "\n".join(out)
 
     __str__ = __repr__
@@ -104,11 +125,127 @@ class CheckReport:
             if rows
             else ""
         )
+        why = ""
+        if self.explanation:
+            why_ko, why_en = msg("why")
+            why = _bilingual_html(
+                f"<b>{e(why_ko)}</b> {e(self.explanation[0])}",
+                f"<b>{e(why_en)}</b> {e(self.explanation[1])}",
+            )
         return (
             f'<div class="d2lmini-check"><p style="margin:0.3em 0"><b>{e(head[0])}</b>'
-            f" — {e(head[1])}</p>{note}{table}"
-            f'<p style="margin:0.3em 0"><i>{e(foot[1])} · {e(foot[0])}</i></p></div>'
+            f" — {e(head[1])}</p>{note}{table}{why}"
+            f'<p style="margin:0.3em 0"><i>{e(foot[1])} · {e(foot[0])}</i></p>'
+            f"{hints_html(self.exercise_id)}</div>"
         )
+
+
+def _bilingual_html(ko_html, en_html):
+    """Korean then English paragraphs; the book shows the reader's language
+    (classes lang-ko / lang-en), a notebook both."""
+    return (
+        f'<p class="lang-ko" style="margin:0.3em 0">{ko_html}</p>'
+        f'<p class="lang-en" style="margin:0.3em 0">{en_html}</p>'
+    )
+
+
+def hints_html(exercise_id):
+    """The exercise's hints as nested ``<details>``, one per hint, each closed: they
+    open with a click in Jupyter and in the static book alike ("" without hints)."""
+    from .hints import HINTS
+
+    hints = HINTS.get(exercise_id)
+    if not hints:
+        return ""
+    e = html.escape
+    title_ko, title_en = msg("hints_title", count=len(hints))
+    inner = "".join(
+        f'<details style="margin:0.2em 0 0.2em 1em"><summary>'
+        f"{_bilingual_span(*msg('hint_number', n=n, total=len(hints)))}</summary>"
+        f"{_bilingual_html(e(ko), e(en))}</details>"
+        for n, (ko, en) in enumerate(hints, 1)
+    )
+    return (
+        f'<details class="d2lmini-hints" style="margin:0.3em 0"><summary>'
+        f"{_bilingual_span(title_ko, title_en)}</summary>{inner}</details>"
+    )
+
+
+def _bilingual_span(ko, en):
+    """ "English · 한국어" in a notebook; the reader's language in the book."""
+    e = html.escape
+    return (
+        f'<span class="lang-en">{e(en)}</span><span class="lang-sep"> · </span>'
+        f'<span class="lang-ko">{e(ko)}</span>'
+    )
+
+
+class HintReport:
+    """What ``hint`` returns: one hint, numbered ``n/total``."""
+
+    def __init__(self, exercise_id, n, total, text, note=None):
+        self.exercise_id, self.n, self.total = exercise_id, n, total
+        self.text = text  # (ko, en)
+        self.note = note  # (ko, en): an unknown id, or every hint already shown
+
+    def _head(self):
+        ko, en = msg("hint_number", n=self.n, total=self.total)
+        return f"{self.exercise_id} · {en} · {ko}"
+
+    def __repr__(self):
+        if self.text is None:
+            return f"{self.note[1]} · {self.note[0]}"
+        out = [self._head(), self.text[1], self.text[0]]
+        if self.note:
+            out.append(f"({self.note[1]} · {self.note[0]})")
+        return "\n".join(out)
+
+    __str__ = __repr__
+
+    def _repr_html_(self):
+        e = html.escape
+        if self.text is None:
+            return f"<p>{e(self.note[1])} · {e(self.note[0])}</p>"
+        note = (
+            _bilingual_html(f"<i>{e(self.note[0])}</i>", f"<i>{e(self.note[1])}</i>")
+            if self.note
+            else ""
+        )
+        return (
+            f'<div class="d2lmini-hint"><p style="margin:0.3em 0"><b>'
+            f"{e(self._head())}</b></p>"
+            f"{_bilingual_html(e(self.text[0]), e(self.text[1]))}{note}</div>"
+        )
+
+
+#: exercise id -> how many of its hints this kernel has shown
+_HINTS_SHOWN = {}
+
+
+def hint(exercise_id, n=None):
+    """The next hint of ``exercise_id`` (or hint number ``n``), in both languages.
+
+    The hints go from a nudge to nearly the method, never the code. Each call shows one
+    more; after the last, the last again. The notebook keeps the output, and an
+    instructor may count the hints a notebook shows (``grade --hints``), never their
+    text. Inside the grader (``D2LMINI_GRADING=1``) it does nothing.
+    """
+    if os.environ.get("D2LMINI_GRADING") == "1":
+        return None
+    from .hints import HINTS
+
+    hints = HINTS.get(exercise_id)
+    if not hints:
+        known = ", ".join(HINTS)
+        note = msg("unknown_exercise", name=repr(exercise_id), known=known)
+        return HintReport(str(exercise_id), 0, 0, None, note)
+    total = len(hints)
+    if n is None:
+        n = _HINTS_SHOWN.get(exercise_id, 0) + 1
+    note = msg("last_hint") if n > total else None
+    n = min(max(int(n), 1), total)
+    _HINTS_SHOWN[exercise_id] = max(_HINTS_SHOWN.get(exercise_id, 0), n)
+    return HintReport(exercise_id, n, total, hints[n - 1], note)
 
 
 def check(exercise_id, fn, timeout=CASE_SECONDS):

@@ -2,7 +2,7 @@
 
 python -m d2lmini.grading list [--json]
 python -m d2lmini.grading grade SUBMISSIONS_DIR --out gradebook.csv
-    [--jobs N] [--timeout S] [--cases PRIVATE_CASES.json] [--no-sandbox]
+    [--jobs N] [--timeout S] [--cases PRIVATE_CASES.json] [--no-sandbox] [--hints]
 python -m d2lmini.grading solutions OUTDIR
 """
 
@@ -58,6 +58,12 @@ def main(argv=None):
         action="store_true",
         help="do not use bubblewrap even where it works",
     )
+    p_grade.add_argument(
+        "--hints",
+        action="store_true",
+        help="add columns with the number of hints each notebook shows (hint() "
+        "outputs kept in it; never their text)",
+    )
     p_sol = sub.add_parser("solutions", help="write the reference-solution notebooks")
     p_sol.add_argument("outdir", type=pathlib.Path)
     args = parser.parse_args(argv)
@@ -93,6 +99,7 @@ def main(argv=None):
                 progress=not args.no_progress,
                 cases_file=args.cases,
                 use_sandbox=not args.no_sandbox,
+                record_hints=args.hints,
             )
         except (CasesFileError, GradingError) as err:
             print(f"error: {err}", file=sys.stderr)

@@ -9,7 +9,6 @@ cases live in ``hidden.py``. The repository is public: anyone can read both.
 import collections
 import dataclasses
 import math
-import re
 from typing import Callable, Optional
 
 import torch
@@ -50,6 +49,10 @@ class Exercise:
     atol: float = 1e-6
     rule: Optional[str] = None  # a forbidden shortcut (see rules.py)
     exact_dtype: bool = False  # the prompt asks for a dtype: it must match
+    #: "conceptual" (what a learner gets wrong without the section's idea),
+    #: "predict" (a value to predict or a diagnosis, explained after a wrong try)
+    #: or "implementation" (a fully specified function)
+    kind: str = "implementation"
 
     @property
     def chapter(self):
@@ -66,6 +69,7 @@ class Exercise:
             "function": self.function,
             "points": self.points,
             "notebook": self.notebook,
+            "kind": self.kind,
         }
 
 
@@ -107,6 +111,21 @@ def k_step_ahead(w, b, history, k):
     return torch.tensor(window[len(history) :], dtype=w.dtype)
 
 
+def k_step_error(eps_bar, c, k):
+    return eps_bar * sum(c**j for j in range(k))
+
+
+def forecast_limit(w, b):
+    """(largest root modulus, fixed point or None); ``w[0]`` weighs the oldest value."""
+    w64 = torch.as_tensor(w, dtype=torch.float64).flip(0)  # w64[0] weighs x_(t-1)
+    tau = len(w64)
+    companion = torch.zeros(tau, tau, dtype=torch.float64)
+    companion[0] = w64
+    companion[1:, :-1] = torch.eye(tau - 1, dtype=torch.float64)
+    rho = float(torch.linalg.eigvals(companion).abs().max())
+    return rho, (float(b / (1 - w64.sum())) if rho < 1 else None)
+
+
 def ar_least_squares(x, tau):
     feats, labels = lag_features(x.double(), tau)
     A = torch.cat([feats, torch.ones(len(feats), 1, dtype=torch.float64)], 1)
@@ -115,10 +134,6 @@ def ar_least_squares(x, tau):
 
 
 # ---------------------------------------------------------------- 9.2 text
-def tokenize_words(text):
-    return re.sub("[^A-Za-z]+", " ", text).lower().split()
-
-
 def build_vocab(tokens, min_freq=0, reserved_tokens=()):
     counts = collections.Counter(tokens)
     out = ["<unk>"]
@@ -126,6 +141,17 @@ def build_vocab(tokens, min_freq=0, reserved_tokens=()):
         out += [] if t in out else [t]
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return out + [t for t, c in ranked if c >= min_freq and t not in out]
+
+
+def unk_fraction(tokens, min_freq):
+    counts = collections.Counter(tokens)
+    rare = {t for t, c in counts.items() if c < min_freq}
+    return len(rare) / len(counts), sum(counts[t] for t in rare) / len(tokens)
+
+
+def zipf_top_share(alpha, num_types, k):
+    weights = torch.arange(1, num_types + 1, dtype=torch.float64) ** -alpha
+    return float(weights[:k].sum() / weights.sum())
 
 
 def zipf_exponent(counts):
@@ -149,6 +175,16 @@ def perplexity(log_probs):
     return math.exp(-float(torch.as_tensor(log_probs, dtype=torch.float64).mean()))
 
 
+def predict_perplexity(p_1, p_2, f):
+    return math.exp(-(f * math.log(p_1) + (1 - f) * math.log(p_2)))
+
+
+def shared_positions(num_train, num_steps, val_start, num_val):
+    train_last = num_train - 1 + num_steps  # window i covers positions i .. i + s
+    val_first, val_last = val_start, val_start + num_val - 1 + num_steps
+    return max(0, min(train_last, val_last) - max(0, val_first) + 1)
+
+
 def partition(corpus, num_steps, offset):
     n = (len(corpus) - offset - 1) // num_steps
     c = torch.as_tensor(corpus)
@@ -164,9 +200,35 @@ def rnn_step(X, H, W_xh, W_hh, b_h):
     )
 
 
-def rnn_lm_param_count(vocab_size, num_hiddens):
+def rnn_lm_sizes(vocab_size, num_hiddens, batch_size, num_steps):
     v, h = vocab_size, num_hiddens
-    return (v + h + 1) * h + (h + 1) * v
+    return {
+        "params": (v + h + 1) * h + (h + 1) * v,
+        "H_t": (batch_size, h),
+        "O_t": (batch_size, v),
+    }
+
+
+def first_dependence(W_xh, W_hh, W_hq):
+    reach = (W_xh != 0).double()
+    step, out = (W_hh != 0).double(), (W_hq != 0).double()
+    for k in range(W_hh.shape[0]):
+        if (reach @ out).any():
+            return k
+        reach = ((reach @ step) > 0).double()
+    return None
+
+
+def window_states(w, u, xs, num_steps, stateful):
+    m = len(xs) // num_steps
+    x = torch.as_tensor(xs, dtype=torch.float64)[: m * num_steps].reshape(m, -1)
+    finals, h = [], 0.0
+    for row in x:
+        h = h if stateful else 0.0
+        for x_t in row.tolist():
+            h = math.tanh(w * h + u * x_t)
+        finals.append(h)
+    return finals
 
 
 def rnn_forward(inputs, H, W_xh, W_hh, b_h):
@@ -178,10 +240,6 @@ def rnn_forward(inputs, H, W_xh, W_hh, b_h):
 
 
 # ---------------------------------------------------------------- 9.5 RNN from scratch
-def one_hot(X, vocab_size):
-    return F.one_hot(X.T.long(), vocab_size).float()
-
-
 def clip_by_global_norm(grads, max_norm):
     norm = float(torch.linalg.vector_norm(torch.cat([g.reshape(-1) for g in grads])))
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
@@ -197,6 +255,19 @@ def greedy_decode(step, prefix, num_preds):
         out.append(int(torch.argmax(logits)))
         logits, state = step(out[-1], state)
     return out
+
+
+def greedy_token_after(next_token, start, n):
+    seen, path = {}, []
+    token = start
+    while token not in seen:
+        seen[token] = len(path)
+        path.append(token)
+        token = next_token[token]
+    mu = seen[token]  # the path enters a cycle of length len(path) - mu at step mu
+    if n < len(path):
+        return path[n]
+    return path[mu + (n - mu) % (len(path) - mu)]
 
 
 def sample_with_temperature(logits, temperature, u):
@@ -215,19 +286,22 @@ def rnnlm_forward(rnn, linear, X, state=None):
     return linear(outputs).transpose(0, 1), state
 
 
-def perplexity_from_logits(logits, Y):
-    return math.exp(
-        float(
-            F.cross_entropy(
-                logits.reshape(-1, logits.shape[-1]).double(), Y.reshape(-1).long()
-            )
-        )
+def scratch_from_nn_rnn(rnn):
+    params = dict(rnn.named_parameters())
+    h = rnn.hidden_size
+    bias = params.get("bias_ih_l0", torch.zeros(h)) + params.get(
+        "bias_hh_l0", torch.zeros(h)
+    )
+    return (
+        params["weight_ih_l0"].detach().T.clone(),
+        params["weight_hh_l0"].detach().T.clone(),
+        bias.detach().clone(),
     )
 
 
-def nn_rnn_param_shapes(num_inputs, num_hiddens):
-    rnn = torch.nn.RNN(num_inputs, num_hiddens)
-    return {name: tuple(p.shape) for name, p in rnn.named_parameters()}
+def two_bias_step(grad, lr):
+    g = grad.double()
+    return (-2 * lr * g).to(grad.dtype), float(2 * (g * g).sum())
 
 
 # ---------------------------------------------------------------- 9.7 BPTT
@@ -246,13 +320,31 @@ def truncated_grad(w, h0, xs, k):
     return sum(w ** (T - i) * hs[i - 1] for i in range(max(1, T - k + 1), T + 1))
 
 
+def randomized_estimate(w, h0, xs, xi):
+    hs = [h0]
+    for x in xs:
+        hs.append(w * hs[-1] + x)
+    z = 0.0
+    for t in range(1, len(xs) + 1):
+        z = hs[t - 1] + xi[t - 1] * w * z
+    return z
+
+
 def jacobian_norms(W, steps):
-    return torch.stack(
+    W64 = W.double()
+    norms = torch.stack(
         [
-            torch.linalg.matrix_norm(torch.linalg.matrix_power(W, t))
+            torch.linalg.matrix_norm(torch.linalg.matrix_power(W64, t), ord=2)
             for t in range(1, steps + 1)
         ]
     )
+    below = (norms < 1).nonzero()
+    return norms.to(W.dtype), (int(below[0]) + 1 if len(below) else None)
+
+
+def gradient_fate(W):
+    rho = float(torch.linalg.eigvals(W.double()).abs().max())
+    return "vanishes" if rho < 1 else "explodes"
 
 
 # ---------------------------------------------------------------- public cases
@@ -295,6 +387,20 @@ def _rnnlm_case(vocab, hidden, B, T, seed, with_state=False):
     return make
 
 
+def _nn_rnn_case(d, h, seed, bias=True):
+    def make():
+        torch.manual_seed(seed)
+        return (torch.nn.RNN(d, h, bias=bias),), {}
+
+    return make
+
+
+_CHAIN3 = (
+    torch.tensor([[0.5, 0.0, 0.0]]),
+    torch.tensor([[0.0, 0.9, 0.0], [0.0, 0.0, -0.7], [0.0, 0.0, 0.3]]),
+    torch.tensor([[0.0], [0.0], [1.0]]),
+)
+_NONNORMAL = torch.tensor([[0.8, 2.0], [0.0, 0.7]])
 _SINE = torch.sin(torch.arange(12, dtype=torch.float32) * 0.5)
 _TEXT = (
     "The Time Machine, by H. G. Wells [1898]\n\nI\n\nThe "
@@ -324,6 +430,7 @@ EXERCISES = [
             ),
             Case("tau=3, k=1", _a(torch.tensor([0.2, -0.3, 0.6]), 0.0, _SINE[:5], 1)),
         ],
+        kind="conceptual",
     ),
     Exercise(
         "9.1-ar-least-squares",
@@ -341,14 +448,26 @@ EXERCISES = [
         atol=1e-4,
     ),
     Exercise(
-        "9.2-tokenize-words",
-        "tokenize_words",
-        1,
-        tokenize_words,
+        "9.1-k-step-error",
+        "k_step_error",
+        2,
+        k_step_error,
         [
-            Case("novel opening", _a(_TEXT)),
-            Case("punctuation", _a("Hello, world!! It's 9:30.")),
+            Case("c=0.5, k=4", _a(0.1, 0.5, 4)),
+            Case("c=2, k=3", _a(0.01, 2.0, 3)),
         ],
+        kind="conceptual",
+    ),
+    Exercise(
+        "9.1-forecast-limit",
+        "forecast_limit",
+        2,
+        forecast_limit,
+        [
+            Case("tau=2, settles", _a([0.2, 0.5], 1.5)),
+            Case("tau=1, flips sign", _a([-0.5], 3.0)),
+        ],
+        kind="predict",
     ),
     Exercise(
         "9.2-build-vocab",
@@ -359,6 +478,18 @@ EXERCISES = [
             Case("min_freq=0", _a(list("the time machine"))),
             Case("min_freq=2, reserved", _a("a b a c b a d".split(), 2, ["<pad>"])),
         ],
+        kind="conceptual",
+    ),
+    Exercise(
+        "9.2-unk-fraction",
+        "unk_fraction",
+        2,
+        unk_fraction,
+        [
+            Case("min_freq=2", _a("the cat saw the dog and the cat ran".split(), 2)),
+            Case("characters, min_freq=3", _a(list("the time machine"), 3)),
+        ],
+        kind="conceptual",
     ),
     Exercise(
         "9.2-zipf-exponent",
@@ -369,6 +500,16 @@ EXERCISES = [
             Case("exact power law", _a([1000.0 / r**1.5 for r in range(1, 9)])),
             Case("counts", _a([90, 40, 31, 20, 12, 11, 5, 3])),
         ],
+    ),
+    Exercise(
+        "9.2-zipf-share",
+        "zipf_top_share",
+        2,
+        zipf_top_share,
+        [
+            Case("alpha=1, 10 of 1000", _a(1.0, 1000, 10)),
+        ],
+        kind="predict",
     ),
     Exercise(
         "9.3-bigram-probs",
@@ -399,6 +540,29 @@ EXERCISES = [
             Case("offset 0", _a(list(range(10, 21)), 3, 0)),
             Case("offset 2", _a(list(range(1, 15)), 4, 2)),
         ],
+        kind="conceptual",
+    ),
+    Exercise(
+        "9.3-shared-positions",
+        "shared_positions",
+        2,
+        shared_positions,
+        [
+            Case("validation right after training", _a(1000, 32, 1000, 500)),
+            Case("a gap of 10 windows", _a(200, 16, 210, 50)),
+        ],
+        kind="conceptual",
+    ),
+    Exercise(
+        "9.3-predict-perplexity",
+        "predict_perplexity",
+        2,
+        predict_perplexity,
+        [
+            Case("half sure, half unsure", _a(0.5, 0.125, 0.5)),
+            Case("uniform over 28 tokens", _a(1 / 28, 1 / 28, 1.0)),
+        ],
+        kind="predict",
     ),
     Exercise(
         "9.4-rnn-step",
@@ -417,16 +581,6 @@ EXERCISES = [
                     {},
                 ),
             ),
-        ],
-    ),
-    Exercise(
-        "9.4-param-count",
-        "rnn_lm_param_count",
-        1,
-        rnn_lm_param_count,
-        [
-            Case("V=28, h=32", _a(28, 32)),
-            Case("V=5, h=3", _a(5, 3)),
         ],
     ),
     Exercise(
@@ -449,14 +603,31 @@ EXERCISES = [
         ],
     ),
     Exercise(
-        "9.5-one-hot",
-        "one_hot",
-        1,
-        one_hot,
+        "9.4-window-states",
+        "window_states",
+        2,
+        window_states,
         [
-            Case("B=2, T=3, V=4", _a(torch.tensor([[0, 2, 3], [1, 1, 0]]), 4)),
+            Case("reset", _a(0.8, 1.0, [1.0, 0.0, 0.5, -1.0, 0.0, 2.0], 2, False)),
+            Case("stateful", _a(0.8, 1.0, [1.0, 0.0, 0.5, -1.0, 0.0, 2.0], 2, True)),
         ],
-        exact_dtype=True,
+        kind="conceptual",
+    ),
+    Exercise(
+        "9.4-first-dependence",
+        "first_dependence",
+        2,
+        first_dependence,
+        [Case("a chain of 3 units", _a(*_CHAIN3))],
+        kind="conceptual",
+    ),
+    Exercise(
+        "9.4-lm-sizes",
+        "rnn_lm_sizes",
+        2,
+        rnn_lm_sizes,
+        [Case("V=28, h=32, B=1024, T=32", _a(28, 32, 1024, 32))],
+        kind="predict",
     ),
     Exercise(
         "9.5-clip-global-norm",
@@ -473,6 +644,7 @@ EXERCISES = [
                 _a([torch.tensor([0.1, -0.2]), torch.tensor([0.2])], 5.0),
             ),
         ],
+        kind="conceptual",
     ),
     Exercise(
         "9.5-greedy-decode",
@@ -482,6 +654,7 @@ EXERCISES = [
         [
             Case("V=5, prefix [1, 2]", _greedy_case(5, 7, [1, 2], 4)),
         ],
+        kind="conceptual",
     ),
     Exercise(
         "9.5-temperature-sample",
@@ -495,6 +668,17 @@ EXERCISES = [
         ],
     ),
     Exercise(
+        "9.5-greedy-loop",
+        "greedy_token_after",
+        2,
+        greedy_token_after,
+        [
+            Case("n=10**12 + 1", _a([3, 4, 1, 4, 2], 0, 10**12 + 1)),
+            Case("n=3", _a([3, 4, 1, 4, 2], 0, 3)),
+        ],
+        kind="predict",
+    ),
+    Exercise(
         "9.6-rnnlm-forward",
         "rnnlm_forward",
         3,
@@ -502,34 +686,23 @@ EXERCISES = [
         [
             Case("V=6, h=5, B=2, T=3", _rnnlm_case(6, 5, 2, 3, 11)),
         ],
+        kind="conceptual",
     ),
     Exercise(
-        "9.6-perplexity-from-logits",
-        "perplexity_from_logits",
+        "9.6-scratch-from-nn-rnn",
+        "scratch_from_nn_rnn",
+        3,
+        scratch_from_nn_rnn,
+        [Case("d=4, h=3", _nn_rnn_case(4, 3, 21))],
+        kind="conceptual",
+    ),
+    Exercise(
+        "9.6-two-biases",
+        "two_bias_step",
         2,
-        perplexity_from_logits,
-        [
-            Case(
-                "B=2, T=3, V=4",
-                lambda: (
-                    (
-                        torch.randn(2, 3, 4, generator=_g(12)),
-                        torch.tensor([[0, 3, 1], [2, 2, 0]]),
-                    ),
-                    {},
-                ),
-            ),
-        ],
-    ),
-    Exercise(
-        "9.6-param-shapes",
-        "nn_rnn_param_shapes",
-        1,
-        nn_rnn_param_shapes,
-        [
-            Case("d=28, h=32", _a(28, 32)),
-        ],
-        rule="nn_rnn",
+        two_bias_step,
+        [Case("h=3, lr=0.5", _a(torch.tensor([0.3, -0.4, 1.2]), 0.5))],
+        kind="predict",
     ),
     Exercise(
         "9.7-bptt",
@@ -561,6 +734,19 @@ EXERCISES = [
             Case("T=4, k=4 (full)", _a(0.5, 1.0, [1.0, 2.0, 0.5, -1.0], 4)),
             Case("T=4, k=2", _a(0.5, 1.0, [1.0, 2.0, 0.5, -1.0], 2)),
         ],
+        kind="conceptual",
+    ),
+    Exercise(
+        "9.7-randomized-estimate",
+        "randomized_estimate",
+        2,
+        randomized_estimate,
+        [
+            Case("pi=0.5, one cut", _a(0.5, 1.0, [1.0, 2.0, 0.5, -1.0], [2, 0, 2, 2])),
+            Case("pi=0.8", _a(0.9, -1.0, [0.5, 1.0, 1.0], [1.25, 1.25, 1.25])),
+        ],
+        rule="autograd",
+        kind="conceptual",
     ),
     Exercise(
         "9.7-jacobian-norms",
@@ -568,8 +754,20 @@ EXERCISES = [
         2,
         jacobian_norms,
         [
-            Case("2×2, 3 steps", _a(torch.tensor([[0.5, 0.2], [0.0, 1.1]]), 3)),
+            Case("non-normal 2×2, 30 steps", _a(_NONNORMAL, 30)),
         ],
+        kind="conceptual",
+    ),
+    Exercise(
+        "9.7-gradient-fate",
+        "gradient_fate",
+        2,
+        gradient_fate,
+        [
+            Case("large entry, small eigenvalues", _a(_NONNORMAL)),
+            Case("symmetric", _a(torch.tensor([[0.6, 0.5], [0.5, 0.6]]))),
+        ],
+        kind="predict",
     ),
 ]
 

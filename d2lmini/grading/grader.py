@@ -40,6 +40,8 @@ COLUMNS = [
     "status",
     "status_ko",
 ]
+HINT_COLUMNS = ["hints", "hints_by_exercise"]
+HINT_SHOWN = re.compile(r"^(9\.[1-7]-[a-z0-9-]+) · hint (\d+)/(\d+) · ", re.M)
 CHAPTER_FROM_NAME = re.compile(r"^9_([1-7])(?:_|\b|\.)")
 MAGIC = re.compile(r"^(\s*)[%!].*$", re.M)
 START_SECONDS = 300  # a zygote imports torch: slow on a loaded machine
@@ -96,6 +98,37 @@ def _read_notebook(path):
                 source = "".join(map(str, source))
             sources.append(cell_code(str(source)))
     return chapter, sources
+
+
+def hints_used(path, chapter):
+    """``{exercise id: hints shown}`` from the outputs stored in the notebook: the
+    highest number of every ``hint(...)`` output of the chapter's exercises. Only
+    numbers are read, never the hints' text; a hint opened in a check table's
+    ``<details>`` leaves no trace and is not counted."""
+    from .hints import HINTS
+
+    known = {ex.id for ex in EXERCISES if ex.chapter == chapter}
+    used = {}
+    try:
+        data = json.loads(pathlib.Path(path).read_bytes().decode("utf-8"))
+        for cell in data.get("cells", []):
+            for output in cell.get("outputs", []) if isinstance(cell, dict) else []:
+                text = output.get("data", {}).get("text/plain", "")
+                text = "".join(text) if isinstance(text, list) else str(text)
+                for m in HINT_SHOWN.finditer(text):
+                    ex_id, n = m.group(1), int(m.group(2))
+                    if ex_id in known and 1 <= n <= len(HINTS.get(ex_id, ())):
+                        used[ex_id] = max(used.get(ex_id, 0), n)
+    except Exception:  # noqa: BLE001 — a crafted notebook counts no hints
+        return {}
+    return dict(sorted(used.items()))
+
+
+def _hint_cells(used):
+    return {
+        "hints": str(sum(used.values())),
+        "hints_by_exercise": "; ".join(f"{k}: {n}" for k, n in used.items()),
+    }
 
 
 # ---------------------------------------------------------------- zygotes
@@ -190,9 +223,11 @@ def grade(
     cases_file=None,
     use_sandbox=True,
     report=None,
+    record_hints=False,
 ):
     """Grade every ``.ipynb`` under ``folder`` into the CSV ``out``; return the rows.
-    ``report(text)`` receives a line about the sandbox (default: standard error)."""
+    ``report(text)`` receives a line about the sandbox (default: standard error);
+    ``record_hints`` adds the columns ``hints`` and ``hints_by_exercise``."""
     folder = pathlib.Path(folder)
     private = case_plans.load(cases_file) if cases_file else None
     hide = [
@@ -233,7 +268,12 @@ def grade(
     finally:
         bar.close()
     ordered = [rows[p.relative_to(folder).as_posix()] for p in paths]
-    write_csv(ordered, out)
+    if record_hints:
+        chapters = {rel: chapter for rel, chapter, _ in work}
+        for path, row in zip(paths, ordered):
+            chapter = chapters.get(row["submission"])
+            row.update(_hint_cells(hints_used(path, chapter) if chapter else {}))
+    write_csv(ordered, out, hints=record_hints)
     return ordered
 
 
@@ -550,14 +590,15 @@ def _bar(total, enabled):
     )
 
 
-def write_csv(rows, out):
+def write_csv(rows, out, hints=False):
     """Write the gradebook atomically (a temporary file beside it, then a rename)."""
+    columns = COLUMNS[:-2] + HINT_COLUMNS + COLUMNS[-2:] if hints else COLUMNS
     out = pathlib.Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, fieldnames=COLUMNS, restval="")
+            writer = csv.DictWriter(f, fieldnames=columns, restval="")
             writer.writeheader()
             writer.writerows(rows)
         os.replace(tmp, out)

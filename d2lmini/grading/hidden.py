@@ -10,7 +10,26 @@ import math
 
 import torch
 
-from .exercises import Case, _a, _g, _greedy_case, _rnn_params, _rnnlm_case
+from .exercises import (
+    Case,
+    _a,
+    _g,
+    _greedy_case,
+    _nn_rnn_case,
+    _rnn_params,
+    _rnnlm_case,
+)
+
+
+def _chain(h):
+    """Input enters unit 0, unit i feeds unit i + 1, the output reads unit h - 1."""
+    W_xh = torch.zeros(1, h)
+    W_xh[0, 0] = 0.5
+    W_hh = torch.diag(torch.full((h - 1,), 0.8), 1)
+    W_hq = torch.zeros(h, 2)
+    W_hq[h - 1] = torch.tensor([1.0, -1.0])
+    return W_xh, W_hh, W_hq
+
 
 HIDDEN = {
     "9.1-lag-features": [
@@ -30,6 +49,17 @@ HIDDEN = {
             ),
         ),
     ],
+    "9.1-k-step-error": [
+        Case("c=1: no damping", _a(0.05, 1.0, 6)),
+        Case("c=-0.5: alternating", _a(0.2, -0.5, 5)),
+        Case("c=0.9, k=30", _a(0.3, 0.9, 30)),
+    ],
+    "9.1-forecast-limit": [
+        Case("weights sum to 0.5, yet diverge", _a([-2.0, 2.5], 1.0)),
+        Case("tau=3, negative sum", _a([0.1, -0.3, -0.4], 2.0)),
+        Case("tau=1, exploding", _a([1.2], 0.5)),
+        Case("complex roots, settles", _a([-0.8, 1.0], -0.4)),
+    ],
     "9.1-ar-least-squares": [
         Case(
             "noisy sine, tau=4",
@@ -42,10 +72,6 @@ HIDDEN = {
         Case("linear trend, tau=1", _a(torch.arange(1.0, 9.0), 1)),
         Case("tau=3", _a(torch.randn(30, generator=_g(104)).cumsum(0), 3)),
     ],
-    "9.2-tokenize-words": [
-        Case("newlines and tabs", _a("  Across\tthe\nGREAT divide ... ")),
-        Case("digits only between", _a("R2D2 met C3PO")),
-    ],
     "9.2-build-vocab": [
         Case("ties sorted by text", _a(list("abcabd"))),
         Case(
@@ -53,6 +79,19 @@ HIDDEN = {
             _a("x y x z x y y w".split(), 3, ["<bos>", "<eos>"]),
         ),
         Case("reserved token also in text", _a(["<pad>", "b", "b", "c"], 1, ["<pad>"])),
+    ],
+    "9.2-unk-fraction": [
+        Case("two of four dropped", _a(list("abcabd"), 2)),
+        Case("min_freq=4", _a("x y x z x y y w x y v".split(), 4)),
+        Case(
+            "Zipf-like counts",
+            _a([f"w{r}" for r in range(1, 41) for _ in range(120 // r)], 5),
+        ),
+    ],
+    "9.2-zipf-share": [
+        Case("alpha=1.5, 3 of 50", _a(1.5, 50, 3)),
+        Case("alpha=0.5, 100 of 10000", _a(0.5, 10000, 100)),
+        Case("alpha=1, half of 20", _a(1.0, 20, 10)),
     ],
     "9.2-zipf-exponent": [
         Case("exponent 0.8", _a([500.0 * r**-0.8 for r in range(1, 31)])),
@@ -68,6 +107,16 @@ HIDDEN = {
     "9.3-perplexity": [
         Case("one token", _a([math.log(0.125)])),
         Case("tensor", _a(torch.log(torch.rand(50, generator=_g(106)) * 0.9 + 0.05))),
+    ],
+    "9.3-shared-positions": [
+        Case("a gap shorter than num_steps", _a(500, 10, 505, 100)),
+        Case("validation before training ends", _a(300, 8, 280, 40)),
+        Case("short validation", _a(64, 5, 66, 3)),
+    ],
+    "9.3-predict-perplexity": [
+        Case("a quarter sure", _a(0.9, 0.05, 0.25)),
+        Case("uniform over 1000", _a(0.001, 0.001, 1.0)),
+        Case("always 0.2", _a(0.2, 0.2, 0.6)),
     ],
     "9.3-partition": [
         Case("offset 1, tensor corpus", _a(torch.arange(100, 123), 5, 1)),
@@ -97,10 +146,6 @@ HIDDEN = {
             ),
         ),
     ],
-    "9.4-param-count": [
-        Case("V=1000, h=256", _a(1000, 256)),
-        Case("V=2, h=1", _a(2, 1)),
-    ],
     "9.4-rnn-forward": [
         Case(
             "T=5, nonzero state",
@@ -125,9 +170,51 @@ HIDDEN = {
             ),
         ),
     ],
-    "9.5-one-hot": [
-        Case("B=1, T=5, V=7", _a(torch.tensor([[6, 0, 3, 3, 5]]), 7)),
-        Case("B=3, T=2, V=3", _a(torch.tensor([[2, 1], [0, 2], [1, 1]]), 3)),
+    "9.4-window-states": [
+        Case(
+            "stateful, T=3",
+            _a(0.5, -1.0, [0.2, 0.4, -0.6, 1.0, 1.0, 1.0, 0.3], 3, True),
+        ),
+        Case(
+            "reset, T=3", _a(0.5, -1.0, [0.2, 0.4, -0.6, 1.0, 1.0, 1.0, 0.3], 3, False)
+        ),
+        Case("stateful, T=1", _a(1.5, 0.4, [1.0, -1.0, 2.0], 1, True)),
+    ],
+    "9.4-first-dependence": [
+        Case("a chain of 5 units", _a(*_chain(5))),
+        Case(
+            "two paths",
+            _a(
+                torch.tensor([[1.0, 0.0, 0.0, 0.0]]),
+                torch.tensor(
+                    [
+                        [0.0, 0.5, 0.5, 0.0],
+                        [0.0, 0.0, 0.0, 0.0],
+                        [0.0, 0.0, 0.0, 0.7],
+                        [0.0, 0.0, 0.0, 0.0],
+                    ]
+                ),
+                torch.tensor([[0.0], [0.0], [0.0], [2.0]]),
+            ),
+        ),
+        Case(
+            "a cycle before the exit",
+            _a(
+                torch.tensor([[0.0, 1.0, 0.0]]),
+                torch.tensor([[0.0, 0.0, 0.4], [0.6, 0.0, 0.0], [0.0, 0.0, 0.0]]),
+                torch.tensor([[0.0, 0.0], [0.0, 0.0], [0.0, 1.0]]),
+            ),
+        ),
+    ],
+    "9.4-lm-sizes": [
+        Case("V=5, h=3, B=2, T=100", _a(5, 3, 2, 100)),
+        Case("word level", _a(10000, 256, 64, 35)),
+    ],
+    "9.5-greedy-loop": [
+        Case("a loop of 1", _a([2, 2, 3, 3], 0, 10**15)),
+        Case("start inside the loop", _a([1, 2, 0, 1], 2, 10**9 + 5)),
+        Case("V=8, long tail", _a([1, 2, 3, 4, 5, 6, 7, 5], 0, 123_456_789_012)),
+        Case("n=0", _a([1, 2, 0], 2, 0)),
     ],
     "9.5-clip-global-norm": [
         Case(
@@ -159,31 +246,14 @@ HIDDEN = {
         Case("with a state", _rnnlm_case(4, 3, 3, 2, 120, with_state=True)),
         Case("V=10, T=6", _rnnlm_case(10, 8, 1, 6, 121)),
     ],
-    "9.6-perplexity-from-logits": [
-        Case(
-            "confident",
-            lambda: (
-                (
-                    torch.eye(5).repeat(1, 1, 1)[:, :, :] * 6.0,
-                    torch.tensor([[0, 1, 2, 3, 4]]),
-                ),
-                {},
-            ),
-        ),
-        Case(
-            "B=4, T=5, V=7",
-            lambda: (
-                (
-                    torch.randn(4, 5, 7, generator=_g(122)) * 2,
-                    torch.randint(0, 7, (4, 5), generator=_g(123)),
-                ),
-                {},
-            ),
-        ),
+    "9.6-scratch-from-nn-rnn": [
+        Case("d=1, h=2", _nn_rnn_case(1, 2, 122)),
+        Case("no biases", _nn_rnn_case(3, 4, 123, bias=False)),
+        Case("d=28, h=8", _nn_rnn_case(28, 8, 124)),
     ],
-    "9.6-param-shapes": [
-        Case("d=1, h=1", _a(1, 1)),
-        Case("d=10, h=3", _a(10, 3)),
+    "9.6-two-biases": [
+        Case("h=1, lr=1", _a(torch.tensor([2.0]), 1.0)),
+        Case("h=5, lr=0.1", _a(torch.randn(5, generator=_g(133)), 0.1)),
     ],
     "9.7-bptt": [
         Case(
@@ -216,8 +286,28 @@ HIDDEN = {
         Case("k larger than T", _a(1.2, -1.0, [0.3, 0.3, 0.3, 0.3, 0.3], 9)),
         Case("w=-0.7, k=3", _a(-0.7, 0.5, [1.0, 0.0, 2.0, -1.0, 0.5, 1.5], 3)),
     ],
+    "9.7-randomized-estimate": [
+        Case("all kept, pi=1", _a(0.7, 1.0, [1.0, -2.0, 0.5], [1.0, 1.0, 1.0])),
+        Case("last step cut", _a(1.1, 0.5, [1.0, 1.0, 1.0, 1.0], [4.0, 4.0, 4.0, 0.0])),
+        Case("first step cut", _a(-0.6, 2.0, [0.5, 1.5, -1.0], [0.0, 2.0, 2.0])),
+    ],
     "9.7-jacobian-norms": [
         Case("exploding", _a(torch.tensor([[1.2, 0.0], [0.3, 0.9]]), 6)),
-        Case("3×3 random", _a(torch.randn(3, 3, generator=_g(132)) * 0.6, 4)),
+        Case(
+            "symmetric, shrinks at once", _a(torch.tensor([[0.5, 0.2], [0.2, 0.4]]), 5)
+        ),
+        Case(
+            "3×3 non-normal",
+            _a(torch.tensor([[0.5, 3.0, 0.0], [0.0, 0.5, 3.0], [0.0, 0.0, 0.5]]), 25),
+        ),
+    ],
+    "9.7-gradient-fate": [
+        Case("rotation, slightly long", _a(torch.tensor([[0.0, -1.05], [1.05, 0.0]]))),
+        Case(
+            "3×3 non-normal",
+            _a(torch.tensor([[0.5, 3.0, 0.0], [0.0, 0.5, 3.0], [0.0, 0.0, 0.5]])),
+        ),
+        Case("diagonal 1.3 and 0.1", _a(torch.tensor([[1.3, 0.0], [0.0, 0.1]]))),
+        Case("random 4×4 scaled", _a(torch.randn(4, 4, generator=_g(134)) * 0.2)),
     ],
 }

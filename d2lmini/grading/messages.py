@@ -44,6 +44,14 @@ MESSAGES = {
         "more cases run at grading time",
     ),
     "case": ("사례", "case"),
+    "why": ("왜 그런가:", "Why:"),
+    "hint_call": (
+        'hint("{id}")로 힌트를 하나씩 볼 수 있습니다',
+        'hint("{id}") shows a hint, one at a time',
+    ),
+    "hints_title": ("힌트 {count}개", "{count} hints"),
+    "hint_number": ("힌트 {n}/{total}", "hint {n}/{total}"),
+    "last_hint": ("마지막 힌트입니다", "that was the last hint"),
     "result": ("결과", "result"),
     "forbidden": ("채점 파일을 읽으려 했습니다", "tried to read grading files"),
     "wrong_dtype": (

@@ -1,0 +1,529 @@
+"""Graded hints and explanations of the exercises, in Korean and English.
+
+``HINTS[id]`` lists two or three hints, from a nudge to nearly the method (never the
+code); ``hint(id)`` shows the next one. ``EXPLAIN[id]`` explains the answer of a
+predict-or-diagnose exercise; ``check`` shows it after a wrong result. Texts only: this
+module imports nothing, so a learner's kernel may load it without the reference
+implementations.
+"""
+
+HINTS = {
+    # ------------------------------------------------------------ 9.1
+    "9.1-lag-features": [
+        (
+            "예제 하나는 시간 단계 t의 레이블 x_t와 그 바로 앞 값 τ개입니다. "
+            "첫 예제의 레이블은 몇 번째 값입니까?",
+            "One example is the label x_t of time step t and the τ values right "
+            "before it. Which value is the label of the first example?",
+        ),
+        (
+            "특성 행렬의 열 i는 x에서 길이 T - τ인 구간을 i만큼 밀어 잘라 낸 것입니다. "
+            "열을 τ개 쌓으면 됩니다.",
+            "Column i of the features is the stretch of x of length T - τ that "
+            "starts at i. Stack τ such columns.",
+        ),
+    ],
+    "9.1-k-step-ahead": [
+        (
+            "관측값은 history에만 있습니다. 두 번째 예측부터는 창에 무엇이 들어갑니까?",
+            "Observations exist only in history. From the second prediction on, "
+            "what goes into the window?",
+        ),
+        (
+            "창을 리스트로 두고, 예측할 때마다 그 예측을 "
+            "창 끝에 붙인 다음 마지막 τ개만 "
+            "씁니다. 돌려줄 것은 새로 붙인 k개입니다.",
+            "Keep the window as a list: append each prediction to it and use only "
+            "its last τ values. Return the k values you appended.",
+        ),
+    ],
+    "9.1-k-step-error": [
+        (
+            "ε_1 = ε̄에서 시작해 예측 한 번마다 ε_k = ε̄ + c ε_(k-1)을 적용해 보세요.",
+            "Start from ε_1 = ε̄ and apply ε_k = ε̄ + c ε_(k-1) once per prediction.",
+        ),
+        (
+            "펼치면 등비수열의 합 ε̄ (1 + c + ... + c^(k-1))입니다. "
+            "c = 1일 때 등비급수 공식은 0으로 나누게 되므로 조심하세요.",
+            "Unrolled, it is the geometric sum ε̄ (1 + c + ... + c^(k-1)). Careful: "
+            "the closed form divides by zero at c = 1.",
+        ),
+    ],
+    "9.1-forecast-limit": [
+        (
+            "예측이 상수 x*에 머문다면 점화식의 양쪽이 모두 x*입니다. "
+            "이 조건으로 x*를 구해 보세요.",
+            "If the forecasts settle at a constant x*, both sides of the recurrence "
+            "equal x*. Solve that for x*.",
+        ),
+        (
+            "x*가 있어도 예측이 그곳으로 간다는 보장은 없습니다. 9.1절은 가중치의 합이 "
+            "아니라 특성 다항식의 근을 봅니다.",
+            "A fixed point may exist without the forecasts reaching it. Section 9.1 "
+            "looks at the roots of the characteristic polynomial, not at the sum of "
+            "the weights.",
+        ),
+        (
+            "w[0]은 가장 오래된 값에 곱해지므로 9.1절의 w_1은 w[τ-1]입니다. "
+            "np.roots([1, -w_1, ..., -w_τ])의 절댓값 가운데 가장 큰 것이 ρ입니다.",
+            "w[0] weighs the oldest value, so Section 9.1's w_1 is w[τ-1]. ρ is the "
+            "largest modulus among np.roots([1, -w_1, ..., -w_τ]).",
+        ),
+    ],
+    "9.1-ar-least-squares": [
+        (
+            "연습 1의 특성에 1로 된 열을 하나 더 붙이면 절편 b도 가중치 하나가 됩니다.",
+            "Append a column of ones to the features of Exercise 1, and the bias b "
+            "becomes one more weight.",
+        ),
+        (
+            "torch.linalg.lstsq(A, y)는 ‖A θ - y‖²를 최소로 하는 θ를 돌려줍니다. "
+            "정밀도를 위해 float64로 풀고 w만 입력의 dtype으로 되돌리세요.",
+            "torch.linalg.lstsq(A, y) returns the θ that minimizes ‖A θ - y‖². Solve "
+            "in float64 for accuracy and cast w back to the input's dtype.",
+        ),
+    ],
+    # ------------------------------------------------------------ 9.2
+    "9.2-build-vocab": [
+        (
+            "인덱스 0은 언제나 <unk>입니다. 예약 토큰은 "
+            "빈도와 관계없이 그 바로 뒤에 옵니다.",
+            "Index 0 is always <unk>. The reserved tokens come right after it, "
+            "whatever their frequency.",
+        ),
+        (
+            "collections.Counter로 센 뒤 (-빈도, 토큰) 순으로 정렬하면 빈도가 같은 "
+            "토큰이 문자열 순서로 놓입니다. 이미 들어간 토큰은 건너뛰세요.",
+            "Count with collections.Counter and sort by (-count, token): ties fall "
+            "in string order. Skip tokens already in the list.",
+        ),
+    ],
+    "9.2-unk-fraction": [
+        (
+            "서로 다른 토큰(종류)의 비율과 코퍼스의 토큰(출현)의 비율은 다른 수입니다. "
+            "분모가 각각 무엇입니까?",
+            "The share of distinct tokens (types) and the share of the corpus' "
+            "tokens (occurrences) are different numbers. What is each denominator?",
+        ),
+        (
+            "빈도가 min_freq보다 작은 종류를 모은 다음, 그 종류의 수와 그 종류가 "
+            "코퍼스에 나온 횟수의 합을 각각 나누세요.",
+            "Collect the types whose count is below min_freq; divide their number, "
+            "and the sum of their counts, by the right totals.",
+        ),
+    ],
+    "9.2-zipf-exponent": [
+        (
+            "n_i ∝ i^(-α)의 양변에 로그를 취하면 log "
+            "n_i = -α log i + 상수인 직선입니다.",
+            "Taking logs of n_i ∝ i^(-α) gives the line log n_i = -α log i + const.",
+        ),
+        (
+            "x = log i, y = log n_i의 최소제곱 기울기는 Σ(x - x̄)(y - ȳ) / Σ(x - x̄)²"
+            "입니다. α는 그 기울기의 부호를 바꾼 값입니다.",
+            "The least-squares slope of y = log n_i on x = log i is "
+            "Σ(x - x̄)(y - ȳ) / Σ(x - x̄)². α is minus that slope.",
+        ),
+    ],
+    "9.2-zipf-share": [
+        (
+            "지프의 법칙에서 i번째 단어의 빈도는 i^(-α)에 비례합니다. "
+            "비례 상수는 비율을 구할 때 약분됩니다.",
+            "Under Zipf's law the i-th word's count is proportional to i^(-α); the "
+            "constant cancels in a share.",
+        ),
+        (
+            "상위 k개의 빈도 합을 전체 N개의 빈도 합으로 나눕니다. k/N이 아닙니다.",
+            "Divide the sum over the top k ranks by the sum over all N ranks. It is "
+            "not k/N.",
+        ),
+    ],
+    # ------------------------------------------------------------ 9.3
+    "9.3-bigram-probs": [
+        (
+            "먼저 이웃한 두 토큰 (tokens[j], tokens[j + 1])마다 횟수 행렬의 한 칸을 "
+            "1 늘립니다.",
+            "First add 1 to one entry of a count matrix for every neighboring pair "
+            "(tokens[j], tokens[j + 1]).",
+        ),
+        (
+            "행 x의 합이 n(x)입니다. 모든 칸에 k를 더하면 행마다 분모에 k|V|가 "
+            "더해집니다.",
+            "Row x sums to n(x). Adding k to every entry adds k|V| to each row's "
+            "denominator.",
+        ),
+    ],
+    "9.3-perplexity": [
+        (
+            "퍼플렉서티는 평균 음의 로그 확률(교차 엔트로피)의 지수입니다.",
+            "Perplexity is the exponential of the mean negative log-probability "
+            "(the cross-entropy).",
+        ),
+        (
+            "리스트와 텐서를 모두 받도록 torch.as_tensor(..., dtype=torch.float64)로 "
+            "바꾼 뒤 평균을 내고, float로 돌려주세요.",
+            "Accept lists and tensors alike with torch.as_tensor(..., "
+            "dtype=torch.float64), take the mean, and return a float.",
+        ),
+    ],
+    "9.3-partition": [
+        (
+            "마지막 창의 타깃은 입력보다 한 칸 뒤에서 끝납니다. 그 토큰도 코퍼스 "
+            "안에 있어야 합니다.",
+            "The target of the last window ends one position after its input. That "
+            "token must be in the corpus too.",
+        ),
+        (
+            "m을 구한 다음, X는 위치 d부터 m·s개 토큰을, Y는 위치 d + 1부터 m·s개 "
+            "토큰을 (m, s) 모양으로 바꾸면 됩니다.",
+            "Once you have m, X is the m·s tokens from position d reshaped to "
+            "(m, s), and Y the m·s tokens from position d + 1.",
+        ),
+    ],
+    "9.3-shared-positions": [
+        (
+            "창 i는 입력과 타깃을 합쳐 위치 i부터 i + s까지, 토큰 s + 1개를 씁니다.",
+            "Window i uses positions i to i + s, s + 1 tokens, inputs and targets "
+            "together.",
+        ),
+        (
+            "학습 창 전체가 덮는 구간과 검증 창 전체가 덮는 구간을 각각 구한 뒤 두 "
+            "구간이 겹치는 길이를 세세요(겹치지 않으면 0).",
+            "Find the interval all training windows cover and the one all "
+            "validation windows cover, then count the length of their overlap (0 "
+            "when they do not meet).",
+        ),
+    ],
+    "9.3-predict-perplexity": [
+        (
+            "퍼플렉서티는 실제 토큰에 준 확률의 역수를 산술 평균한 것이 아닙니다. "
+            "로그 확률을 평균합니다.",
+            "Perplexity is not the arithmetic mean of the inverse probabilities: "
+            "it averages the log-probabilities.",
+        ),
+        (
+            "비율 f의 위치에서 log p_1, 나머지에서 log p_2이므로 평균 로그 확률은 "
+            "f log p_1 + (1 - f) log p_2입니다.",
+            "A share f of the positions contributes log p_1 and the rest log p_2, "
+            "so the mean log-probability is f log p_1 + (1 - f) log p_2.",
+        ),
+    ],
+    # ------------------------------------------------------------ 9.4
+    "9.4-rnn-step": [
+        (
+            "9.4절의 식을 행 벡터 관례 그대로 옮기면 됩니다. "
+            "X_t W_xh의 모양은 (B, h)입니다.",
+            "Write Section 9.4's formula as it stands, in the row-vector convention: "
+            "X_t W_xh has shape (B, h).",
+        ),
+        (
+            "b_h는 모양이 (h,)이므로 브로드캐스팅으로 모든 행에 더해집니다. "
+            "마지막에 torch.tanh를 적용하세요.",
+            "b_h has shape (h,), so broadcasting adds it to every row. Apply "
+            "torch.tanh last.",
+        ),
+    ],
+    "9.4-rnn-forward": [
+        (
+            "같은 매개변수로 연습 1의 한 단계를 T번 되풀이하며, 매번 새 은닉 상태를 "
+            "다음 단계에 넘깁니다.",
+            "Repeat Exercise 1's step T times with the same parameters, passing "
+            "each new hidden state to the next step.",
+        ),
+        (
+            "각 단계의 은닉 상태를 리스트에 모은 뒤 "
+            "torch.stack으로 (T, B, h)를 만듭니다. "
+            "두 번째 반환값은 마지막 은닉 상태입니다.",
+            "Collect the states in a list and torch.stack them into (T, B, h). The "
+            "second result is the last state.",
+        ),
+    ],
+    "9.4-window-states": [
+        (
+            "두 방식은 창이 시작할 때의 은닉 상태만 다릅니다. 첫 창은 어느 쪽이든 "
+            "0에서 시작합니다.",
+            "The two ways differ only in the hidden state a window starts from. The "
+            "first window starts from 0 either way.",
+        ),
+        (
+            "stateful=True이면 앞 창의 마지막 상태를 이어 쓰고, 아니면 0으로 "
+            "되돌립니다. 끝에 남는 짧은 조각은 버립니다.",
+            "With stateful=True, carry the previous window's last state over; "
+            "otherwise reset it to 0. Drop the short piece left at the end.",
+        ),
+    ],
+    "9.4-first-dependence": [
+        (
+            "X_t는 W_xh를 거쳐 H_t에 들어가고, 한 단계마다 W_hh를 한 번 더 거치며, "
+            "출력은 W_hq로 읽습니다. 어느 은닉 유닛이 0이 아닌 값을 받습니까?",
+            "X_t enters H_t through W_xh, passes through W_hh once per step, and "
+            "the output reads it through W_hq. Which hidden units receive a nonzero "
+            "entry?",
+        ),
+        (
+            "tanh는 0이 아닌 기울기를 그대로 전하므로 0이 아닌 칸의 패턴만 보면 "
+            "됩니다. W_xh W_hh^k W_hq의 패턴이 처음 0이 아니게 되는 k를 찾으세요.",
+            "tanh passes every nonzero derivative on, so only the pattern of "
+            "nonzero entries matters: find the first k at which W_xh W_hh^k W_hq "
+            "has a nonzero entry.",
+        ),
+    ],
+    "9.4-lm-sizes": [
+        (
+            "매개변수는 시간 단계마다 새로 생기지 않습니다. 어떤 인자가 매개변수 수에 "
+            "영향을 줍니까?",
+            "Parameters are not created anew at each time step. Which arguments "
+            "affect their number?",
+        ),
+        (
+            "W_xh, W_hh, b_h, W_hq, b_q 다섯 개의 크기를 더하세요. 원-핫 입력이므로 "
+            "입력의 차원은 |V|입니다.",
+            "Add up the sizes of W_xh, W_hh, b_h, W_hq and b_q. The inputs are "
+            "one-hot, so their dimension is |V|.",
+        ),
+    ],
+    # ------------------------------------------------------------ 9.5
+    "9.5-clip-global-norm": [
+        (
+            "노름은 텐서마다 따로가 아니라 모든 기울기를 한 벡터로 이어 붙여 한 번 "
+            "계산합니다.",
+            "The norm is not taken per tensor: it is one norm over all gradients "
+            "joined into one vector.",
+        ),
+        (
+            "모든 기울기에 같은 배율 min(1, θ / ‖g‖)을 곱합니다. 입력 텐서를 "
+            "제자리에서 바꾸지 말고 새 텐서를 돌려주세요.",
+            "Multiply every gradient by the same factor min(1, θ / ‖g‖). Return "
+            "new tensors; do not change the inputs in place.",
+        ),
+    ],
+    "9.5-greedy-decode": [
+        (
+            "접두사의 토큰도 step에 넣어야 합니다(워밍업). 그래야 상태가 접두사를 "
+            "기억합니다.",
+            "Feed the prefix tokens through step too (the warm-up), so that the "
+            "state remembers them.",
+        ),
+        (
+            "매번 argmax를 출력에 붙이고, 그 토큰과 지금 상태로 step을 한 번 더 "
+            "부릅니다. step이 돌려준 상태를 버리지 마세요.",
+            "Each time, append the argmax and call step again with that token and "
+            "the current state. Never drop the state that step returns.",
+        ),
+    ],
+    "9.5-greedy-loop": [
+        (
+            "토큰이 |V|개뿐이므로 |V|번 안에 한 번 나온 토큰이 다시 나옵니다. "
+            "그다음은 어떻게 됩니까?",
+            "With only |V| tokens, some token repeats within |V| steps. What "
+            "happens after that?",
+        ),
+        (
+            "처음으로 되풀이되는 토큰이 처음 나온 단계 μ와 고리의 길이 λ를 구하면 "
+            "n ≥ μ인 n번째 토큰은 (n - μ) mod λ로 정해집니다.",
+            "Find the step μ at which the first repeated token first appeared and "
+            "the loop length λ; for n ≥ μ the n-th token depends only on "
+            "(n - μ) mod λ.",
+        ),
+    ],
+    "9.5-temperature-sample": [
+        (
+            "로짓을 온도로 나눈 뒤 소프트맥스를 취하면 확률이 됩니다. 역변환 샘플링은 "
+            "누적 확률을 씁니다.",
+            "Divide the logits by the temperature and take the softmax. Inverse "
+            "transform sampling uses the cumulative probabilities.",
+        ),
+        (
+            "누적 확률이 처음으로 u보다 커지는 인덱스를 돌려줍니다. 반올림 오차로 "
+            "마지막 값이 u보다 작으면 마지막 인덱스를 돌려주세요.",
+            "Return the first index whose cumulative probability exceeds u. If "
+            "rounding leaves the last one below u, return the last index.",
+        ),
+    ],
+    # ------------------------------------------------------------ 9.6
+    "9.6-rnnlm-forward": [
+        (
+            "nn.RNN은 (T, B, 입력) 모양을 기대합니다. X의 모양 (B, T)를 먼저 바꾸세요.",
+            "nn.RNN expects the shape (T, B, inputs). Change X's shape (B, T) first.",
+        ),
+        (
+            "X.T를 원-핫 인코딩하고 float로 바꿔 rnn에 넣은 뒤 linear를 적용하고, "
+            "다시 (B, T, |V|)로 바꾸어 돌려줍니다.",
+            "One-hot encode X.T as floats, run rnn, apply linear, and transpose back "
+            "to (B, T, |V|).",
+        ),
+    ],
+    "9.6-scratch-from-nn-rnn": [
+        (
+            "nn.RNN은 x W_ih^T + b_ih + h W_hh^T + b_hh를 계산합니다. 9.5절의 "
+            "X W_xh와 어떤 관계입니까?",
+            "nn.RNN computes x W_ih^T + b_ih + h W_hh^T + b_hh. How does that "
+            "relate to Section 9.5's X W_xh?",
+        ),
+        (
+            "가중치는 전치하고, 두 편향은 언제나 함께 더해지므로 하나로 합칩니다. "
+            "bias=False이면 편향이 없으니 0으로 둡니다.",
+            "Transpose the weights; the two biases are always added together, so "
+            "merge them. With bias=False there are none: use zeros.",
+        ),
+    ],
+    "9.6-two-biases": [
+        (
+            "순전파에서 두 편향은 합 b_ih + b_hh로만 쓰입니다. 그러면 두 편향의 "
+            "기울기는 각각 무엇입니까?",
+            "In the forward pass the two biases appear only as the sum b_ih + b_hh. "
+            "What is the gradient of each?",
+        ),
+        (
+            "두 편향이 같은 g를 받고 각각 η g만큼 움직입니다. 전역 노름의 제곱에는 "
+            "‖g‖²가 두 번 들어갑니다.",
+            "Both biases receive the same g and each moves by η g. The squared "
+            "global norm counts ‖g‖² twice.",
+        ),
+    ],
+    # ------------------------------------------------------------ 9.7
+    "9.7-bptt": [
+        (
+            "순전파에서 모든 H_t를 저장해 두세요. 역전파는 t = T부터 거꾸로 갑니다.",
+            "Store every H_t in the forward pass; the backward pass runs from "
+            "t = T down.",
+        ),
+        (
+            "dA_t = (G_t + dH_t) ⊙ (1 - H_t²)라고 두면 dW_xh += X_t^T dA_t, "
+            "dW_hh += H_(t-1)^T dA_t, db_h += dA_t의 행 합이고, 앞 단계로 "
+            "dA_t W_hh^T를 넘깁니다.",
+            "With dA_t = (G_t + dH_t) ⊙ (1 - H_t²): dW_xh += X_t^T dA_t, "
+            "dW_hh += H_(t-1)^T dA_t, db_h += the row sums of dA_t, and "
+            "dA_t W_hh^T goes back to the step before.",
+        ),
+    ],
+    "9.7-truncated-grad": [
+        (
+            "h_t = w h_(t-1) + x_t이므로 ∂h_t/∂w = h_(t-1) + w ∂h_(t-1)/∂w입니다. "
+            "펼치면 항이 T개인 합이 됩니다.",
+            "h_t = w h_(t-1) + x_t gives ∂h_t/∂w = h_(t-1) + w ∂h_(t-1)/∂w; unrolled, "
+            "a sum of T terms.",
+        ),
+        (
+            "항 i는 w^(T-i) h_(i-1)입니다. 절단은 가장 최근의 항 k개만 남깁니다 "
+            "(k가 T보다 크면 모두).",
+            "Term i is w^(T-i) h_(i-1). Truncation keeps only the k most recent "
+            "terms (all of them when k exceeds T).",
+        ),
+    ],
+    "9.7-randomized-estimate": [
+        (
+            "9.7.1.4절의 z_t 식에서 ξ_t가 곱해지는 것은 두 항 가운데 어느 쪽입니까?",
+            "In Section 9.7.1.4's equation for z_t, which of the two terms does ξ_t "
+            "multiply?",
+        ),
+        (
+            "먼저 h_0, ..., h_T를 계산한 다음 z_0 = 0에서 시작해 "
+            "z_t = h_(t-1) + ξ_t w z_(t-1)을 t = 1, ..., T에 적용하세요.",
+            "Compute h_0, ..., h_T first, then start from z_0 = 0 and apply "
+            "z_t = h_(t-1) + ξ_t w z_(t-1) for t = 1, ..., T.",
+        ),
+    ],
+    "9.7-jacobian-norms": [
+        (
+            "‖·‖₂는 가장 큰 특잇값입니다. 프로베니우스 노름(원소 제곱합의 제곱근)이 "
+            "아닙니다.",
+            "‖·‖₂ is the largest singular value, not the Frobenius norm (the root "
+            "of the sum of squared entries).",
+        ),
+        (
+            "torch.linalg.matrix_norm(A, ord=2)가 스펙트럼 노름입니다. 거듭제곱 W^t는 "
+            "torch.linalg.matrix_power로 구합니다.",
+            "torch.linalg.matrix_norm(A, ord=2) is the spectral norm; "
+            "torch.linalg.matrix_power gives W^t.",
+        ),
+    ],
+    "9.7-gradient-fate": [
+        (
+            "처음 몇 단계가 커진다고 끝까지 커지는 것은 아닙니다. 긴 시간의 거동은 "
+            "무엇이 정합니까?",
+            "Growing over the first steps does not mean growing forever. What "
+            "decides the long-run behavior?",
+        ),
+        (
+            "스펙트럼 반지름 ρ, 즉 고윳값 절댓값의 최댓값을 보세요. 가장 큰 특잇값이나 "
+            "원소의 크기가 아닙니다.",
+            "Look at the spectral radius ρ, the largest modulus of an eigenvalue, "
+            "not at the largest singular value or at the entries.",
+        ),
+    ],
+}
+
+EXPLAIN = {
+    "9.1-forecast-limit": (
+        "예측이 상수 x*에 머물면 x* = (w의 합) x* + "
+        "b이므로 x* = b / (1 - w의 합)입니다. "
+        "그러나 예측이 x*로 가는지는 특성 다항식의 근이 정합니다. 근의 절댓값이 "
+        "모두 1보다 작을 때(ρ < 1)만 수렴하고, 그렇지 않으면 x*가 있어도 예측은 "
+        "멀어지므로 None입니다. 가중치의 합이 1보다 작아도 ρ > 1일 수 있습니다"
+        "(9.1절의 2.5, -2).",
+        "If the forecasts stay at a constant x*, then x* = (sum of w) x* + b, so "
+        "x* = b / (1 - sum of w). Whether they get there is decided by the roots "
+        "of the characteristic polynomial: only when every root has modulus below "
+        "1 (ρ < 1) do they converge; otherwise they move away even though x* "
+        "exists, and the answer is None. Weights that sum to less than 1 can "
+        "still have ρ > 1 (Section 9.1's 2.5, -2).",
+    ),
+    "9.2-zipf-share": (
+        "빈도가 i^(-α)에 비례하므로 상위 k개의 몫은 Σ_(i≤k) i^(-α) / Σ_(i≤N) i^(-α)"
+        "입니다. 순위가 높은 몇 단어의 빈도가 매우 크기 때문에 이 값은 k/N보다 훨씬 "
+        "큽니다. α = 1, N = 1000이면 상위 10개 단어가 토큰의 약 39 %를 차지합니다.",
+        "Counts proportional to i^(-α) give the top k the share "
+        "Σ_(i≤k) i^(-α) / Σ_(i≤N) i^(-α). The few top ranks are so frequent that "
+        "this is far above k/N: with α = 1 and N = 1000 the top 10 words cover "
+        "about 39 % of the tokens.",
+    ),
+    "9.3-predict-perplexity": (
+        "퍼플렉서티는 exp(-평균 로그 확률)이므로 p_1^(-f) p_2^(-(1-f)), 즉 확률의 "
+        "기하 평균의 역수입니다. 확률의 산술 평균의 역수나 1/p의 산술 평균이 "
+        "아닙니다. 모든 위치에서 1/|V|를 주는 균등 모델의 퍼플렉서티는 |V|입니다.",
+        "Perplexity is exp(-mean log-probability), which is p_1^(-f) p_2^(-(1-f)): "
+        "the inverse of the geometric mean of the probabilities, neither the "
+        "inverse of their arithmetic mean nor the mean of 1/p. A uniform model "
+        "that gives 1/|V| everywhere has perplexity |V|.",
+    ),
+    "9.4-lm-sizes": (
+        "매개변수는 (|V| + h + 1) h + (h + 1) |V|개로 B와 T에 달려 있지 않습니다. "
+        "RNN은 모든 시간 단계에 같은 매개변수를 씁니다. B는 상태 H_t와 출력 O_t의 "
+        "행 수만 정하고, H_t의 모양은 (B, h), O_t의 모양은 (B, |V|)입니다.",
+        "There are (|V| + h + 1) h + (h + 1) |V| parameters, whatever B and T: an "
+        "RNN uses the same parameters at every time step. B only sets the number "
+        "of rows of the state H_t, shape (B, h), and of the output O_t, shape "
+        "(B, |V|).",
+    ),
+    "9.5-greedy-loop": (
+        "출력이 마지막 토큰에만 달린 탐욕적 디코딩은 함수를 되풀이해 적용하는 "
+        "것입니다. 토큰이 |V|개이므로 |V|번 안에 고리에 들어가고, 그 뒤로는 같은 "
+        "고리를 영원히 돕니다. 고리에 들어가는 단계 μ와 길이 λ를 구하면 n번째 토큰은 "
+        "고리의 (n - μ) mod λ번째 토큰입니다. 탐욕적 디코딩의 글이 같은 구절을 "
+        "되풀이하는 까닭이기도 합니다.",
+        "Greedy decoding whose output depends only on the last token applies one "
+        "function again and again. With |V| tokens it enters a loop within |V| "
+        "steps and then cycles forever. With the step μ where the loop starts and "
+        "its length λ, the n-th token is the loop's token number (n - μ) mod λ. "
+        "That is also why greedy text repeats the same phrase.",
+    ),
+    "9.6-two-biases": (
+        "두 편향은 합으로만 쓰이므로 둘 다 같은 기울기 g를 받습니다. 한 번의 SGD "
+        "단계에서 각각 -η g만큼, 합은 -2η g만큼 움직입니다. 학습률이 두 배인 것과 "
+        "같습니다. 전역 노름의 제곱에는 ‖g‖²가 두 번 들어가므로 2‖g‖²입니다.",
+        "The two biases appear only as a sum, so both receive the same gradient g. "
+        "One SGD step moves each by -η g and their sum by -2η g, as if with twice "
+        "the learning rate. The squared global norm counts ‖g‖² twice: 2‖g‖².",
+    ),
+    "9.7-gradient-fate": (
+        "‖W^t‖₂가 긴 시간에 어떻게 되는지는 스펙트럼 반지름 ρ가 정합니다. ρ < 1이면 "
+        "0으로 줄고, ρ > 1이면 커집니다. 비정규 행렬은 ‖W‖₂ > 1이어서 처음 몇 "
+        "단계 동안 커지더라도 ρ < 1이면 결국 사라집니다. 반대로 ‖W‖₂와 원소가 "
+        "작아 보여도 ρ > 1이면 폭주합니다.",
+        "The spectral radius ρ decides what ‖W^t‖₂ does in the long run: it "
+        "shrinks to 0 for ρ < 1 and grows for ρ > 1. A non-normal matrix with "
+        "‖W‖₂ > 1 may grow over the first steps, yet it vanishes in the end when "
+        "ρ < 1; entries that look small do not prevent an explosion when ρ > 1.",
+    ),
+}
