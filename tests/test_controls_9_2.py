@@ -81,3 +81,74 @@ def test_the_prose_quotes_the_computed_bigram_structure(ns):
         expected = (n - 1) * counts[a] * counts[b] / n**2
         assert pairs[a, b] / expected == pytest.approx(ns["LIFT"][a, b])
         assert pairs[a, b] / expected > 3
+
+
+def chapter_source():
+    import pathlib
+
+    return (
+        pathlib.Path(__file__).parent.parent / "chapters" / f"{CHAPTER}.md"
+    ).read_text()
+
+
+def test_the_korean_text_round_trips_through_jamo(ns):
+    """9.2.6 prints that decomposition equals NFD and composes back losslessly."""
+    import unicodedata
+
+    text = ns["ko_text"]
+    assert set(text) - {" "} and all(ch == " " or "가" <= ch <= "힣" for ch in text)
+    assert ns["ko_jamo_text"] == unicodedata.normalize("NFD", text)
+    assert d2lmini.hangul.compose(ns["ko_jamo_text"]) == text
+    assert "".join(ns["ko_syllables"]) == text
+
+
+def test_the_prose_quotes_the_computed_korean_counts(ns):
+    source = chapter_source()
+    raw, blocks = ns["raw_ko"], ns["n_ko_blocks"]
+    assert f"문자가 {len(raw):,}개 있고, 그 가운데 {blocks:,}개가" in source
+    assert f"{len(raw):,} characters, {blocks:,} of them" in source
+    jamo, syllables = ns["ko_jamo"], ns["ko_syllables"]
+    sizes = {k: len(d2lmini.Vocab(v)) for k, v in ns["KINDS"].items()}
+    assert f"자모 어휘({sizes['Korean jamo']}개)" in source
+    assert f"jamo vocabulary ({sizes['Korean jamo']} tokens)" in source
+    assert f"영어 문자 어휘({sizes['English characters']}개)" in source
+    ratio = f"{len(jamo) / len(syllables):.2f}"
+    assert f"{ratio}배 깁니다" in source and f"{ratio} times as long" in source
+    per = f"{(len(jamo) - ns['n_ko_spaces']) / blocks:.2f}"
+    assert f"평균 {per}개의 자모" in source and f"{per} jamo on average" in source
+    assert f"음절 어휘({sizes['Korean syllables']}개)" in source
+    assert f"syllable vocabulary ({sizes['Korean syllables']} tokens)" in source
+    kinds = len(set(syllables) - {" "})
+    assert f"음절은 {kinds}개뿐" in source and f"only {kinds} occur" in source
+    assert f"음절이 {kinds}종류뿐" in source and f"only {kinds} kinds" in source
+
+
+def test_the_prose_quotes_the_computed_eojeol_sparsity(ns):
+    source = chapter_source()
+    stats = {}
+    for name in ("Korean words (eojeol)", "English words"):
+        counts = collections.Counter(ns["KINDS"][name])
+        stats[name] = (sum(c == 1 for c in counts.values()), len(counts) + 1)
+    once, size = stats["Korean words (eojeol)"]
+    assert f"{once:,}종류로, 어절 어휘({size:,}개)의 3분의 2가 넘습니다" in source
+    assert f"{once:,} kinds of eojeol" in source and f"vocabulary of {size:,}" in source
+    assert once / (size - 1) > 2 / 3
+    en_once, en_size = stats["English words"]
+    assert f"어휘 {en_size:,}개 가운데 {en_once:,}종류로 절반 남짓" in source
+    assert f"{en_once:,} of {en_size:,}, just over half" in source
+    assert 0.5 < en_once / (en_size - 1) < 0.6
+
+
+def test_the_prose_reads_the_korean_zipf_plot_as_computed(ns):
+    source = chapter_source()
+    alphas = ns["KO_ALPHAS"]
+    syl, en = f"{alphas['Korean syllables']:.2f}", f"{alphas['English words']:.2f}"
+    assert f"음절이 {syl}, 영어 단어가 {en}로 비슷합니다" in source
+    assert f"{syl} for syllables and {en} for English words" in source
+    assert abs(alphas["Korean syllables"] - alphas["English words"]) < 0.15
+    for kind in ("Korean jamo", "Korean syllables"):  # both curves start with the space
+        assert d2lmini.Vocab(ns["KINDS"][kind]).token_freqs[0][0] == " "
+    # the small closed sets end within a few dozen ranks
+    assert len(set(ns["ko_jamo"])) < 60 and len(set(ns["chars"])) < 60
+    top = ns["top"]  # "printed first, fourth, fifth and sixth"
+    assert [top.index(s) for s in "의에는다"] == [0, 3, 4, 5] and len(top) == 10
