@@ -23,6 +23,7 @@ import torch
 from d2lmini.grading import EXERCISES, CheckReport, check
 from d2lmini.grading.exercises import NOTEBOOKS
 from d2lmini.grading.hidden import HIDDEN
+from d2lmini.grading.hints import EXPLAIN, HINTS
 from d2lmini.grading.messages import MESSAGES
 from d2lmini.grading.notebooks import solution_blocks, sources
 from d2lmini.grading.runner import run_exercise
@@ -52,13 +53,118 @@ def test_list_json_is_the_interface():
     items = json.loads(out.stdout)
     assert len(items) >= 21
     for item in items:
-        assert list(item) == ["id", "chapter", "function", "points", "notebook"]
+        assert list(item) == ["id", "chapter", "function", "points", "notebook", "kind"]
+        assert item["kind"] in ("conceptual", "predict", "implementation")
         assert item["id"].startswith(item["chapter"] + "-")
         assert isinstance(item["points"], int) and item["points"] > 0
         assert item["notebook"] == f"exercises/{NOTEBOOKS[item['chapter']]}.ipynb"
         assert (ROOT / item["notebook"]).exists(), item["notebook"]
     for chapter in NOTEBOOKS:
-        assert sum(i["chapter"] == chapter for i in items) >= 3, chapter
+        kinds = [i["kind"] for i in items if i["chapter"] == chapter]
+        assert len(kinds) >= 3, chapter
+        assert kinds.count("conceptual") >= 2 and kinds.count("predict") >= 1, chapter
+
+
+def test_every_exercise_has_graded_bilingual_hints():
+    for ex in EXERCISES:
+        hints = HINTS[ex.id]
+        assert 2 <= len(hints) <= 3, ex.id
+        for ko, en in hints:
+            assert HANGUL.search(ko) and not HANGUL.search(en), ex.id
+        assert len(set(hints)) == len(hints), ex.id
+    assert set(HINTS) == {ex.id for ex in EXERCISES}
+    for ex in EXERCISES:  # every predict-or-diagnose exercise explains its answer
+        if ex.kind == "predict":
+            ko, en = EXPLAIN[ex.id]
+            assert HANGUL.search(ko) and not HANGUL.search(en), ex.id
+    assert set(EXPLAIN) <= {ex.id for ex in EXERCISES}
+
+
+def test_hint_shows_the_next_hint_then_the_last_again():
+    import d2lmini.grading as grading
+
+    grading._HINTS_SHOWN.pop("9.3-partition", None)
+    total = len(HINTS["9.3-partition"])
+    shown = [grading.hint("9.3-partition") for _ in range(total + 1)]
+    assert [h.n for h in shown] == [*range(1, total + 1), total]
+    first = repr(shown[0])
+    assert first.startswith(f"9.3-partition · hint 1/{total} · 힌트 1/{total}\n")
+    assert (
+        HINTS["9.3-partition"][0][1] in first and HINTS["9.3-partition"][0][0] in first
+    )
+    assert "that was the last hint · 마지막 힌트입니다" in repr(shown[-1])
+    page = shown[1]._repr_html_()
+    assert 'class="lang-ko"' in page and 'class="lang-en"' in page
+    assert "hint 2/" in repr(grading.hint("9.3-partition", 2))
+    assert "unknown exercise" in repr(grading.hint("9.9-nothing"))
+
+
+def test_check_output_holds_the_hints_and_explains_a_wrong_prediction():
+    def stub(*args):
+        raise NotImplementedError
+
+    page = check("9.3-predict-perplexity", stub)._repr_html_()
+    assert page.count("<details") == 1 + len(HINTS["9.3-predict-perplexity"])
+    assert 'class="lang-ko"' in page and 'class="lang-sep"' in page
+    assert EXPLAIN["9.3-predict-perplexity"][1] not in page  # not tried yet
+    arithmetic = check("9.3-predict-perplexity", lambda p1, p2, f: 1 / (f * p1 + p2))
+    text = repr(arithmetic)
+    assert "Why: " + EXPLAIN["9.3-predict-perplexity"][1] in text
+    assert "왜 그런가: " + EXPLAIN["9.3-predict-perplexity"][0] in text
+    assert 'hint("9.3-predict-perplexity")' in text
+    right = check("9.3-predict-perplexity", lambda p1, p2, f: p1**-f * p2 ** (f - 1))
+    assert right.score == 2 and "Why:" not in repr(right)
+
+
+def test_hints_never_hold_a_solution_line():
+    lines = set().union(*(solution_lines(md) for md in SOURCES))
+    texts = [t for hints in HINTS.values() for pair in hints for t in pair]
+    for line in lines:
+        assert not any(line in t for t in texts), line
+
+
+def test_randomized_truncation_is_unbiased_over_all_patterns():
+    """9.7-randomized-estimate: the mean over every ξ pattern, weighted by its
+    probability, is the full gradient (9.7.1.4), for each public and hidden input."""
+    import itertools
+
+    from d2lmini.grading.exercises import randomized_estimate, truncated_grad
+
+    for w, h0, xs in [(0.5, 1.0, [1.0, 2.0, 0.5, -1.0]), (-0.6, 2.0, [0.5, 1.5, -1.0])]:
+        for pi in (0.3, 0.8):
+            mean = 0.0
+            for keep in itertools.product([False, True], repeat=len(xs)):
+                prob = math.prod(pi if k else 1 - pi for k in keep)
+                xi = [1 / pi if k else 0.0 for k in keep]
+                mean += prob * randomized_estimate(w, h0, xs, xi)
+            assert math.isclose(mean, truncated_grad(w, h0, xs, len(xs)), rel_tol=1e-9)
+
+
+def test_the_non_normal_case_grows_before_it_vanishes():
+    """The public matrix of 9.7-jacobian-norms and 9.7-gradient-fate: ‖W‖₂ > 1 and
+    growth over several steps, yet spectral radius < 1 (the trap of the exercise)."""
+    from d2lmini.grading.exercises import _NONNORMAL, gradient_fate, jacobian_norms
+
+    norms, first = jacobian_norms(_NONNORMAL, 30)
+    assert norms[0] > 1 and norms[2] > norms[0] and first > 10
+    assert gradient_fate(_NONNORMAL) == "vanishes"
+
+
+def test_gradebook_counts_hints_shown_never_their_text(tmp_path):
+    from d2lmini.grading.grader import hints_used
+
+    path = FIXTURES / "submissions" / "hints_used.ipynb"
+    assert hints_used(path, "9.3") == {"9.3-partition": 1, "9.3-perplexity": 2}
+    assert hints_used(path, "9.5") == {}  # only the notebook's own chapter counts
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text('{"cells": [{"outputs": 3}]}', encoding="utf-8")
+    assert hints_used(bad, "9.3") == {}
+    rows = read_csv(FIXTURES / "expected.csv")
+    row = dict(zip(rows[0], next(r for r in rows if r[0] == "hints_used.ipynb")))
+    assert row["hints"] == "3"
+    assert row["hints_by_exercise"] == "9.3-partition: 1; 9.3-perplexity: 2"
+    for hints in HINTS.values():  # the gradebook holds numbers, not hint text
+        assert not any(en in json.dumps(rows) for _, en in hints)
 
 
 def test_every_message_is_bilingual():
@@ -320,7 +426,15 @@ def test_solutions_command_writes_the_reference_solution_notebooks(tmp_path):
 def test_grading_the_fixture_folder_gives_the_expected_gradebook(tmp_path):
     out = tmp_path / "gradebook.csv"
     result = cli(
-        "grade", FIXTURES / "submissions", "--out", out, "--jobs", "2", "--timeout", "6"
+        "grade",
+        FIXTURES / "submissions",
+        "--out",
+        out,
+        "--jobs",
+        "2",
+        "--timeout",
+        "6",
+        "--hints",
     )
     assert result.returncode == 0, result.stderr
     assert "grading · 채점" in result.stderr  # the progress bar
@@ -330,6 +444,8 @@ def test_grading_the_fixture_folder_gives_the_expected_gradebook(tmp_path):
         *[ex.id for ex in EXERCISES],
         "total",
         "max",
+        "hints",
+        "hints_by_exercise",
         "status",
         "status_ko",
     ]

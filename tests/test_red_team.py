@@ -20,7 +20,7 @@ import nbformat
 import pytest
 import torch
 
-from d2lmini.grading import cases, check, rules, sandbox, wire
+from d2lmini.grading import EXERCISES, cases, check, rules, sandbox, wire
 from d2lmini.grading.__main__ import main
 from d2lmini.grading.exercises import NOTEBOOKS
 from d2lmini.grading.notebooks import build, sources
@@ -162,7 +162,10 @@ def run(tmp_path_factory):
 def test_every_cheat_scores_zero_and_says_why(run, name):
     row = run["rows"][f"cheats/{name}"]
     fragment = make_red_team.FAMILIES[name][2]
-    assert row["total"] == "0" and row["max"] == "7", row
+    stem = make_red_team.FAMILIES[name][0]
+    chapter = next(c for c, n in NOTEBOOKS.items() if n == stem)
+    points = sum(ex.points for ex in EXERCISES if ex.chapter == chapter)
+    assert row["total"] == "0" and row["max"] == str(points), row
     assert not row["status"].startswith("ok"), row
     assert fragment in row["status"], (fragment, row["status"])
     assert HANGUL.search(row["status_ko"]), row["status_ko"]
@@ -186,7 +189,8 @@ def test_stubs_earn_nothing(run):
 def test_private_cases_catch_memorized_answers(run):
     """Right on every public and hidden input, wrong on the instructor's own case."""
     row = run["rows"]["memorized.ipynb"]
-    assert row["9.3-perplexity"] == "1.6" and row["total"] == "5.6", row
+    others = sum(e.points for e in EXERCISES if e.chapter == "9.3") - 2
+    assert row["9.3-perplexity"] == "1.6" and row["total"] == f"{1.6 + others:g}", row
     assert "perplexity: wrong result in 1 of 5 cases" in row["status"], row
 
 
@@ -291,13 +295,27 @@ def test_check_enforces_the_rules_in_the_notebook_too():
     report = check("9.7-bptt", bptt_grads)
     assert report.score == 0 and "automatic differentiation" in repr(report)
     assert "자동 미분" in repr(report)
-    report = check(
-        "9.5-one-hot", lambda X, v: torch.nn.functional.one_hot(X.T.long(), v)
-    )
+
+    def jacobian_norms(W, steps):  # right values, but float64 where float32 is asked
+        powers = [torch.linalg.matrix_power(W.double(), t) for t in range(1, steps + 1)]
+        norms = torch.stack([torch.linalg.matrix_norm(P, ord=2) for P in powers])
+        return norms, next((t + 1 for t, n in enumerate(norms) if n < 1), None)
+
+    report = check("9.7-jacobian-norms", jacobian_norms)
     assert (
         report.score == 0
-        and "expected a tensor of float32, got a tensor of int64" in repr(report)
+        and "expected a tensor of float32, got a tensor of float64" in repr(report)
     )
+
+    def randomized_estimate(w, h0, xs, xi):
+        w = torch.tensor(float(w), requires_grad=True)
+        h = torch.tensor(float(h0))
+        for x in xs:
+            h = w * h + x
+        return float(torch.autograd.grad(h, w)[0])
+
+    report = check("9.7-randomized-estimate", randomized_estimate)
+    assert report.score == 0 and "automatic differentiation" in repr(report)
 
 
 def test_a_bad_case_file_is_refused_before_grading(tmp_path, capsys):

@@ -757,6 +757,7 @@ EXERCISES = [
             Case("non-normal 2×2, 30 steps", _a(_NONNORMAL, 30)),
         ],
         kind="conceptual",
+        exact_dtype=True,
     ),
     Exercise(
         "9.7-gradient-fate",

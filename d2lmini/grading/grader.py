@@ -566,9 +566,10 @@ def _status(row, problems, sandboxed):
     ]
     for column, lang in (("status", 1), ("status_ko", 0)):
         status = "; ".join(dict.fromkeys(t[lang] for t in texts)) or msg("ok")[lang]
-        if not sandboxed:
-            status += f" [{msg('no_sandbox')[lang]}]"
-        row[column] = status if len(status) <= 300 else status[:299] + "…"
+        note = "" if sandboxed else f" [{msg('no_sandbox')[lang]}]"
+        limit = 300 - len(note)  # a long status is cut, never the note
+        status = status if len(status) <= limit else status[: limit - 1] + "…"
+        row[column] = status + note
 
 
 def _fatal_row(rel, fatal, sandboxed):

@@ -6,8 +6,9 @@ Each notebook is built from an exercise source (solutions kept, or replaced by s
 then changed in one way: a wrong answer, a missing function, or one of the hostile kinds
 (infinite loop, sys.exit, os._exit, top-level exception, enormous output, wrong return
 type, input mutation, reading the hidden cases from disk, importing the reference
-implementation), a forbidden shortcut (int64 one-hot, nn.RNN for the shapes, autograd
-for BPTT), plus files that are not notebooks. The cheats of tests/red_team go further.
+implementation), a forbidden shortcut (float64 norms where float32 is asked, autograd
+for BPTT and for randomized truncation), hint outputs (grade --hints), plus files that
+are not notebooks. The cheats of tests/red_team go further.
 expected.csv is what the grader must write for this folder (with --timeout 6).
 """
 import pathlib
@@ -45,6 +46,22 @@ def insert_after_imports(book, source):
     index = next(i for i, c in enumerate(book.cells)
                  if c.cell_type == "code" and "from d2lmini.grading import check" in c.source)
     book.cells.insert(index + 1, code(source))
+    return book
+
+
+def with_hint_outputs(book):
+    """A stub whose notebook shows hints: two of 9.3-perplexity, one of 9.3-partition
+    (what ``hint`` prints, kept as outputs), and a forged line for another chapter."""
+    from d2lmini.grading import hint
+
+    calls = [("9.3-perplexity", 1), ("9.3-perplexity", 2), ("9.3-partition", 1),
+             ("9.7-bptt", 2)]
+    for exercise_id, n in calls:
+        cell = code(f'hint("{exercise_id}", {n})')
+        cell.outputs = [nbformat.v4.new_output(
+            "execute_result", {"text/plain": repr(hint(exercise_id, n))},
+            execution_count=1)]
+        book.cells.append(cell)
     return book
 
 
@@ -111,15 +128,23 @@ def main():
         "def perplexity(log_probs):\n"
         "    from d2lmini.grading.exercises import perplexity as reference\n"
         "    return reference(log_probs)")
-    books["one_hot_int64.ipynb"] = replace_function(
-        nb("9_5_rnn_scratch"), "one_hot",
-        "def one_hot(X, vocab_size):\n"
-        "    return torch.nn.functional.one_hot(X.T.long(), vocab_size)")
-    books["param_shapes_builds_rnn.ipynb"] = replace_function(
-        nb("9_6_rnn_concise"), "nn_rnn_param_shapes",
-        "def nn_rnn_param_shapes(num_inputs, num_hiddens):\n"
-        "    rnn = nn.RNN(num_inputs, num_hiddens)\n"
-        "    return {name: tuple(p.shape) for name, p in rnn.named_parameters()}")
+    books["jacobian_float64.ipynb"] = replace_function(
+        nb("9_7_bptt"), "jacobian_norms",
+        "def jacobian_norms(W, steps):\n"
+        "    powers = [torch.linalg.matrix_power(W.double(), t)\n"
+        "              for t in range(1, steps + 1)]\n"
+        "    norms = torch.stack([torch.linalg.matrix_norm(P, ord=2) for P in powers])\n"
+        "    return norms, next((t + 1 for t, n in enumerate(norms) if n < 1), None)")
+    books["randomized_autograd.ipynb"] = replace_function(
+        nb("9_7_bptt"), "randomized_estimate",
+        "def randomized_estimate(w, h0, xs, xi):\n"
+        "    w = torch.tensor(float(w), requires_grad=True)\n"
+        "    h = torch.tensor(float(h0))\n"
+        "    for x in xs:\n"
+        "        h = w * h + x\n"
+        "    h.backward()\n"
+        "    return float(w.grad)")
+    books["hints_used.ipynb"] = with_hint_outputs(nb("9_3_language_models", solution=False))
     books["bptt_autograd.ipynb"] = replace_function(
         nb("9_7_bptt"), "bptt_grads",
         "def bptt_grads(inputs, H0, W_xh, W_hh, b_h, G):\n"
