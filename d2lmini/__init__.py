@@ -10,7 +10,7 @@ from .download import (
 )
 from .loader import TensorLoader
 from .models import RNN, RNNLM, LinearRegression, Module, RNNLMScratch, RNNScratch
-from .ngram import NGramLM, ngram_freqs, ngrams, zipf_fit
+from .ngram import NGramLM, bits_per_char, ngram_freqs, ngrams, zipf_fit
 from .plotting import figure_bytes, plot, plot_history, use_svg_display
 from .sine import SineData, k_step_predictions
 from .text import Vocab, preprocess, tokenize
@@ -41,6 +41,7 @@ __all__ = [
     "Trainer",
     "TrainingDiverged",
     "Vocab",
+    "bits_per_char",
     "clip_gradients",
     "constitution_path",
     "evaluate_loss",

@@ -162,3 +162,80 @@ def test_the_prose_quotes_the_computed_comparison_with_the_rnn(ns):
     )
     assert f"검증 퍼플렉서티가 약 {ppl:.1f}입니다" in source
     assert f"validation perplexity of about {ppl:.1f}" in source
+
+
+def chapter_source():
+    import pathlib
+
+    return (
+        pathlib.Path(__file__).parent.parent / "chapters" / f"{CHAPTER}.md"
+    ).read_text()
+
+
+def test_the_prose_quotes_the_computed_korean_sparsity(ns):
+    source = chapter_source()
+    for kind, words in [("syllable", "음절"), ("jamo", "자모")]:
+        seen, possible = ns["KO_SEEN"][kind, 2]
+        share = f"{seen / possible:.3%}"
+        assert (
+            f"{words} 바이그램은 가능한 {possible:,}개 가운데 {seen:,}개({share})"
+            in (source)
+        )
+        assert f"{possible:,} possible {kind} bigrams" in source
+        assert f"{seen:,} ({share})" in source
+    allowed, seen_pairs = ns["allowed"], ns["seen_pairs"]
+    assert seen_pairs <= allowed
+    assert (
+        f"구조가 허용하는 쌍은 {len(allowed):,}개이고, 실제로 나온 {len(seen_pairs)}개"
+        in (source)
+    )
+    assert f"allows {len(allowed):,} pairs, and all {len(seen_pairs)} pairs" in source
+    # "most jamo pairs that never occur cannot occur at all"
+    possible = len(ns["jamo_types"]) ** 2
+    assert possible - len(allowed) > (possible - len(seen_pairs)) / 2
+
+
+def test_bits_per_char_is_the_total_bits_of_the_validation_text(ns):
+    """The table's conversion, checked against bits summed position by position."""
+    import math
+
+    hangul = d2lmini.hangul
+    train, val = ns["ko_train"], ns["ko_val"]
+    for kind, n in [("syllable", 2), ("jamo", 4)]:
+        split = ns["KO_SPLIT_INTO"][kind]
+        t, v = split(train), split(val)
+        assert "".join(v) == (val if kind == "syllable" else hangul.decompose(val))
+        lm = d2lmini.NGramLM(t, n, len(set(ns["KO_TOKENS"][kind])), k=ns["KO_K"])
+        probs = lm.token_probs(t[len(t) - (n - 1) :] + v)
+        assert len(probs) == len(v)
+        bits = -sum(math.log2(p) for p in probs) / len(val)
+        assert ns["KO_RESULTS"][kind, n][1] == pytest.approx(bits, rel=1e-9)
+
+
+def test_the_prose_quotes_the_computed_korean_comparison(ns):
+    source = chapter_source()
+    results = ns["KO_RESULTS"]
+    best = {
+        kind: min(
+            (n for k, n in results if k == kind), key=lambda n: results[kind, n][1]
+        )
+        for kind in ("syllable", "jamo")
+    }
+    assert best == {"syllable": 2, "jamo": 4}
+    # the best by perplexity per token is the same model
+    assert min(range(1, 7), key=lambda n: results["jamo", n][0]) == 4
+    (ppl_s, bpc_s), (ppl_j, bpc_j) = results["syllable", 2], results["jamo", 4]
+    assert (
+        f"퍼플렉서티는 {ppl_j:.2f}로" in source and f"{ppl_s:.2f}보다 네 배" in source
+    )
+    assert f"has perplexity {ppl_j:.2f}" in source and f"than the {ppl_s:.2f}" in source
+    assert ppl_s / ppl_j > 4
+    assert f"문자당 {bpc_s:.3f}비트, 자모 4-그램은 {bpc_j:.3f}비트" in source
+    assert (
+        f"spends {bpc_s:.3f} bits per character, the jamo 4-gram {bpc_j:.3f}" in source
+    )
+    # the ranking reverses, with a margin far above float noise
+    assert ppl_j < ppl_s and bpc_s < bpc_j - 0.2
+    new = [s for s in ns["ko_val"] if s not in set(ns["ko_train"])]
+    assert len(new) == 4  # "네 번", "four times"
+    assert "음절이 네 번 나옵니다" in source and "occur four times" in source
