@@ -319,8 +319,8 @@ HINTS = {
             "happens after that?",
         ),
         (
-            "처음으로 되풀이되는 토큰이 처음 나온 단계 μ와 고리의 길이 λ를 구하면 "
-            "n ≥ μ인 n번째 토큰은 (n - μ) mod λ로 정해집니다.",
+            "처음으로 되풀이되는 토큰이 처음 나온 단계 μ와 되풀이 구간의 길이 λ를 "
+            "구하면 n ≥ μ인 n번째 토큰은 (n - μ) mod λ로 정해집니다.",
             "Find the step μ at which the first repeated token first appeared and "
             "the loop length λ; for n ≥ μ the n-th token depends only on "
             "(n - μ) mod λ.",
@@ -498,10 +498,10 @@ EXPLAIN = {
     ),
     "9.5-greedy-loop": (
         "출력이 마지막 토큰에만 달린 탐욕적 디코딩은 함수를 되풀이해 적용하는 "
-        "것입니다. 토큰이 |V|개이므로 |V|번 안에 고리에 들어가고, 그 뒤로는 같은 "
-        "고리를 영원히 돕니다. 고리에 들어가는 단계 μ와 길이 λ를 구하면 n번째 토큰은 "
-        "고리의 (n - μ) mod λ번째 토큰입니다. 탐욕적 디코딩의 글이 같은 구절을 "
-        "되풀이하는 까닭이기도 합니다.",
+        "것입니다. 토큰이 |V|개이므로 |V|단계 안에 이미 나온 토큰이 다시 나오고, 그 "
+        "뒤로는 같은 구간이 끝없이 되풀이됩니다. 되풀이가 시작되는 단계 μ와 구간의 "
+        "길이 λ를 구하면 n번째 토큰은 구간의 (n - μ) mod λ번째 토큰입니다. "
+        "탐욕적 디코딩의 글이 같은 구절을 되풀이하는 까닭이기도 합니다.",
         "Greedy decoding whose output depends only on the last token applies one "
         "function again and again. With |V| tokens it enters a loop within |V| "
         "steps and then cycles forever. With the step μ where the loop starts and "
