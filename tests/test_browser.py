@@ -10,8 +10,8 @@ both, the glossary's term columns), the language is set before the body renders 
 flash), the choice carries to the next page and survives a reload, launch links
 point at notebooks that exist, and the console stays clean except for requests to
 the outside world, which are blocked. The book loads no widget bundle (its controls
-are native and precomputed: tests/test_static_controls.py); MathJax is served by
-the book itself, so formulas are really typeset.
+are native and precomputed: tests/test_static_controls.py); formulas are rendered
+by the build (KaTeX), so no page loads a math engine.
 
 The book on every screen (issue 11): at a phone's 390 px and at 1280 px, no page pans
 sideways, the sidebar drawers open, display equations never overflow their box
@@ -108,7 +108,7 @@ CHECK_LANGUAGE = r"""
   const regions = "article.bd-article, nav.bd-docs-nav, .navbar-brand, " +
                   ".search-button-field, .tocsection, #pst-page-toc-nav, " +
                   ".prev-next-area, .bd-footer-content";
-  const skip = "pre, code, kbd, .cell_output, .output, .math, mjx-container, " +
+  const skip = "pre, code, kbd, .cell_output, .output, .math, .katex, " +
                "script, style, .lang-both, .headerlink, .widget-subarea";
   const headings = "h1, h2, h3, h4, h5, h6, .prev-next-title, .logo__title, nav a";
   for (const region of document.querySelectorAll(regions)) {
@@ -364,47 +364,64 @@ def test_launch_links_open_the_committed_notebook(reader):
         )
 
 
-def test_formulas_are_typeset(reader):
-    url = CONFIG["sphinx"]["config"]["mathjax_path"]
-    assert "://" not in url, (
-        f"mathjax_path {url}: MathJax must be served by the book itself"
-    )
-    assert (HTML / "_static" / url).is_file(), f"_static/{url} is not in the built book"
+MATH_ENGINE = re.compile(r"<script\b[^>]*(mathjax|katex|MathJax)", re.I)
+ENGINE_URL = re.compile(r"(mathjax|katex)[^/]*\.js", re.I)
+MATH_SPAN = re.compile(r'<(span|div) class="math[^"]*"')
+
+
+def test_formulas_are_rendered_when_the_book_is_built(book):
+    """Every formula of every page is KaTeX's HTML (with MathML for screen readers
+    and the TeX source as its annotation), written by the build: no page loads a
+    math engine, and a page without math does not load KaTeX's stylesheet."""
+    assert CONFIG["sphinx"]["config"]["katex_prerender"] is True
+    css = HTML / "_static" / CONFIG["sphinx"]["config"]["katex_css_path"]
+    assert css.is_file(), f"{css} is not in the built book"
+    fonts = re.findall(r"url\((fonts/[^)]+)\)", css.read_text(encoding="utf-8"))
+    missing = [f for f in fonts if not (css.parent / f).is_file()]
+    assert fonts and not missing, f"KaTeX fonts missing from the book: {missing}"
+    for page in PAGES:
+        html = (HTML / f"{page}.html").read_text(encoding="utf-8")
+        assert not MATH_ENGINE.search(html), f"{page} loads a math engine"
+        sources = len(MATH_SPAN.findall(html))
+        rendered = html.count('<span class="katex">')
+        mathml = html.count('<math xmlns="http://www.w3.org/1998/Math/MathML"')
+        tex = html.count('<annotation encoding="application/x-tex">')
+        assert rendered == mathml == tex >= sources, (
+            f"{page}: {sources} formulas, {rendered} rendered, {mathml} MathML, "
+            f"{tex} TeX annotations"
+        )
+        assert "katex-error" not in html, f"{page}: a formula KaTeX could not render"
+        assert ("katex.min.css" in html) == (sources > 0), (
+            f"{page}: KaTeX's stylesheet on a page "
+            + ("without" if sources == 0 else "with")
+            + " math"
+        )
+        if page in CHAPTERS:
+            assert sources > 0, f"{page}: no formulas at all?"
+
+
+def test_formulas_use_their_fonts_in_the_browser(reader):
+    """KaTeX's fonts load from the book itself (no request elsewhere), and formulas
+    are drawn with them in both languages."""
     for lang in LANGS:
         s = reader(lang)
-        for page in CHAPTERS:
-            p = s.open(page, settle=True)
-            p.wait_for_function(
-                "window.MathJax && MathJax.startup && MathJax.startup.promise"
-                " && MathJax.startup.document.processed !== undefined",
-                timeout=15000,
-            )
-            p.evaluate("MathJax.startup.promise")
-            typeset = p.locator("article mjx-container").count()
-            sources = p.locator("article .math").count()
-            assert sources > 0 and typeset >= sources, (
-                f"{page} ({lang}): {typeset} typeset formulas for {sources} in the page"
-            )
-            errors = p.locator("article mjx-merror").count()
-            assert errors == 0, (
-                f"{page} ({lang}): {errors} formulas MathJax could not typeset"
-            )
-            assert not s.blocked, (
-                f"{page}: requests to the outside world: {sorted(s.blocked)}"
-            )
-            assert not s.errors, f"{page} ({lang}):\n" + "\n".join(s.errors)
+        p = s.open(CHAPTERS[-1])
+        typeset(p)
+        loaded = p.evaluate(
+            "[...document.fonts].filter(f => f.family.startsWith('KaTeX') &&"
+            " f.status === 'loaded').map(f => f.family)"
+        )
+        assert "KaTeX_Main" in loaded and "KaTeX_Math" in loaded, loaded
+        assert not s.blocked, f"requests to the outside world: {sorted(s.blocked)}"
+        assert not s.errors, f"{lang}:\n" + "\n".join(s.errors)
 
 
 # ----------------------------------------------------------------
 # every screen (issue 11)
 def typeset(p):
-    """Wait until MathJax (when the page loads it) has typeset the page."""
-    if p.evaluate("!!document.querySelector('script[src*=\"mathjax\"]')"):
-        p.wait_for_function(
-            "window.MathJax && MathJax.startup && MathJax.startup.promise",
-            timeout=15000,
-        )
-        p.evaluate("MathJax.startup.promise")
+    """Wait until the page's fonts (KaTeX's among them) have loaded: formulas are
+    HTML written by the build, so their size is known only once their fonts are."""
+    p.evaluate("document.fonts.ready.then(() => true)")
 
 
 def report(name, lines):
@@ -460,7 +477,7 @@ INTERFACE_STRINGS = r"""
   const prose = "article.bd-article p, article.bd-article li, " +
                 "article.bd-article td, article.bd-article h1, " +
                 "article.bd-article h2, article.bd-article h3, " +
-                "pre, code, .cell_output, mjx-container, script, style, " +
+                "pre, code, .cell_output, .katex, script, style, " +
                 "#search-results ul";
   const hidden = (el) => el.closest(".lang-ko, .lang-en") &&
                          !el.closest(".lang-ko, .lang-en").checkVisibility();
@@ -470,7 +487,7 @@ INTERFACE_STRINGS = r"""
     for (const a of ["title", "aria-label", "data-tooltip", "data-bs-original-title",
                      "data-bs-title", "placeholder"]) {
       const v = el.getAttribute(a);
-      if (v && !el.closest("mjx-container, .cell_output, pre"))
+      if (v && !el.closest(".katex, .cell_output, pre"))
         out.push(a + ": " + v.trim());
     }
     if (el.closest(prose) &&
@@ -596,14 +613,17 @@ def test_desktop_toggle_collapses_the_sidebar_and_one_search_field(reader):
 # Runs in the page: each display equation, whether it is cut off (wider than its
 # box, or than the article, without scrolling) and whether it scrolls in its box
 EQUATIONS = r"""
-() => [...document.querySelectorAll('article mjx-container[display="true"]')].map(e => {
-  const box = e.closest('div.math') || e;
+() => [...document.querySelectorAll('article div.math > .katex-display')].map(e => {
+  const box = e.closest('div.math');
   const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
   const clipped = (el) => el.scrollWidth > el.clientWidth + 1 && !scrolls(el);
   const article = document.querySelector('article.bd-article').getBoundingClientRect();
-  const tex = (e.querySelector('mjx-assistive-mml') || e).textContent;
-  return {tex: String(tex).slice(0, 60),
+  const html = e.querySelector('.katex-html') || e;
+  const tex = e.querySelector('annotation[encoding="application/x-tex"]');
+  return {tex: String(tex ? tex.textContent : e.textContent).slice(0, 60),
           cut: clipped(e) || clipped(box) ||
+               // what overflows to the left can never be scrolled to
+               html.getBoundingClientRect().left < e.getBoundingClientRect().left - 1 ||
                (e.getBoundingClientRect().right > article.right + 1 && !scrolls(e)),
           scrolls: e.scrollWidth > e.clientWidth + 1};
 })
@@ -918,7 +938,8 @@ def test_offline_and_light(browser, server):
                     size = gzip_size(local) if local else 0
                     outside.append(f"{page}: {url}")
                 total += size
-            mathjax = any("mathjax" in u.lower() for u in files)
+            engine = [u for u in files if ENGINE_URL.search(u)]
+            katex_css = any("katex.min.css" in u for u in files)
             # icons come from the theme's web fonts;
             # its 1.5 MB fontawesome.js is not loaded
             assert not any("fontawesome.js" in u for u in files), page
@@ -926,12 +947,13 @@ def test_offline_and_light(browser, server):
                 f.family.includes('Font Awesome') && f.status === 'loaded')"""), page
             lines.append(
                 f"{page}: {len(set(files))} requests, {total / 1e6:.2f} MB gzip"
-                f"{', MathJax' if mathjax else ''}"
+                f"{', KaTeX stylesheet' if katex_css else ''}"
             )
             if total > PAGE_BUDGET:
                 heavy.append(page)
+            assert not engine, f"{page} loads a math engine: {engine}"
             if page == PAGES[0]:
-                assert not mathjax, f"{page} has no math but loads MathJax"
+                assert not katex_css, f"{page} has no math but loads KaTeX's stylesheet"
         finally:
             s.close()
     report("page-weight.txt", lines)
