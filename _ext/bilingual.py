@@ -28,7 +28,7 @@ What it does (the browser side lives in ``_static/bilingual.{js,css}``):
   ``<link rel="alternate" hreflang>``).
 * Search: Korean words are indexed without their particles (``역전파까지`` →
   ``역전파``), English words with Sphinx's English stemmer (search language ``ko_en``).
-* A page without math does not load MathJax (Jupyter Book asks for it on every page).
+* A page without math loads no math assets (Sphinx adds them to every page).
 """
 
 from __future__ import annotations

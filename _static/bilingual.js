@@ -130,7 +130,7 @@
   var UI = "#pst-skip-link, .bd-header-article, .bd-sidebar-primary, .bd-sidebar-secondary, " +
            ".prev-next-area, .bd-footer, .bd-footer-article, .bd-footer-content, " +
            "#pst-search-dialog, dialog, .tooltip, details.hide > summary, .bd-search-container";
-  var SKIP = "pre, code, .highlight, .cell_output, .math, mjx-container, script, style, " +
+  var SKIP = "pre, code, .highlight, .cell_output, .math, .katex, script, style, " +
              "#search-results ul";
   var texts = new Map();   // text node -> its English original
   var attrs = new Map();   // element -> {attr: original}

@@ -6,7 +6,7 @@
 #     without either, Playwright's chromium (`playwright install chromium`, a download).
 #   * A Korean font (fonts-nanum), via apt where that is possible; without it the pages
 #     still work, only screenshots use a fallback font.
-# Nothing from npm: the book has no ipywidgets bundle and serves MathJax itself.
+# Nothing from npm: the book has no ipywidgets bundle and renders its formulas at build time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PLAYWRIGHT=.venv/bin/playwright
