@@ -222,6 +222,22 @@ def test_oracle_passes_every_case_and_controls_earn_nothing(ex):
         assert result.passed == 0 and result.score == 0, (name, result.cases)
 
 
+def test_jamo_cases_match_the_chapter_and_are_shown_as_code_points():
+    """The oracle is d2lmini.hangul.decompose (9.2.6) on every case; NFD of the whole
+    text is not (it splits é too); a wrong result shows the jamo escaped."""
+    import unicodedata
+
+    from d2lmini import hangul
+
+    ex = next(e for e in EXERCISES if e.id == "9.2-jamo")
+    texts = [case.make()[0][0] for case in ex.cases + HIDDEN[ex.id]]
+    assert all(ex.oracle(t) == hangul.decompose(t) for t in texts)
+    assert ex.oracle("한국") == "\u1112\u1161\u11ab\u1100\u116e\u11a8"
+    assert any(unicodedata.normalize("NFD", t) != ex.oracle(t) for t in texts)
+    report = repr(check(ex.id, lambda text: text))
+    assert "expected '\\u1112\\u1161\\u11ab\\u1100\\u116e\\u11a8', got '한국'" in report
+
+
 # ---------------------------------------------------------------- check()
 def test_check_reports_a_correct_function():
     def perplexity(log_probs):

@@ -280,6 +280,20 @@ def test_static_rules_find_the_forbidden_shortcuts():
         "    return dict(nn.RNN(d, h).named_parameters())"
     )
     assert rules.static_violation([builds], "nn_rnn_param_shapes", "nn_rnn") == "RNN"
+    jamo = "def to_jamo(text):\n    return {}\n"
+    for imports, body, found in [
+        ("import unicodedata", "unicodedata.normalize('NFD', text)", "normalize"),
+        ("from unicodedata import normalize as n", "n('NFD', text)", "normalize"),
+        ("from unicodedata import decomposition", "decomposition(text)", "decomp"),
+        ("from d2lmini.hangul import decompose", "decompose(text)", "hangul"),
+        ("import d2lmini", "d2lmini.hangul.decompose(text)", "hangul"),
+        ("from unicodedata import name", "[name(c) for c in text]", None),
+    ]:
+        cells = [imports, jamo.format(body)]
+        got = rules.static_violation(cells, "to_jamo", "jamo")
+        assert got == found or (found and got.startswith(found)), body
+    honest = jamo.format("(decomposition := text)")  # a variable may have that name
+    assert rules.static_violation([honest], "to_jamo", "jamo") is None
 
 
 def test_check_enforces_the_rules_in_the_notebook_too():
@@ -316,6 +330,17 @@ def test_check_enforces_the_rules_in_the_notebook_too():
 
     report = check("9.7-randomized-estimate", randomized_estimate)
     assert report.score == 0 and "automatic differentiation" in repr(report)
+
+    import unicodedata
+
+    nfd = unicodedata.normalize  # taken before the call: still noticed
+
+    def to_jamo(text):
+        return "".join(nfd("NFD", c) if "\uac00" <= c <= "\ud7a3" else c for c in text)
+
+    report = check("9.2-jamo", to_jamo)
+    assert report.score == 0 and "code-point arithmetic" in repr(report)
+    assert "코드 포인트의 산술" in repr(report)
 
 
 def test_a_bad_case_file_is_refused_before_grading(tmp_path, capsys):

@@ -2,6 +2,7 @@
 with tolerances; say what differs."""
 
 import math
+import unicodedata
 
 import torch
 
@@ -27,10 +28,20 @@ def short(value, width=60):
             text = f"tensor(shape={tuple(value.shape)}, dtype={str(value.dtype)[6:]})"
     elif isinstance(value, float):
         text = f"{value:.6g}"
+    elif isinstance(value, str):
+        text = "".join(_visible(ch) for ch in repr(value))
     else:
         text = repr(value)
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _visible(ch):
+    """Conjoining jamo and combining marks as escapes: on screen they merge with their
+    neighbours, so '\u1112\u1161\u11ab' would look exactly like '한'."""
+    if "\u1100" <= ch <= "\u11ff" or unicodedata.category(ch).startswith("M"):
+        return f"\\u{ord(ch):04x}"
+    return ch
 
 
 def type_name(value):

@@ -9,6 +9,7 @@ cases live in ``hidden.py``. The repository is public: anyone can read both.
 import collections
 import dataclasses
 import math
+import unicodedata
 from typing import Callable, Optional
 
 import torch
@@ -159,6 +160,14 @@ def zipf_exponent(counts):
     x = torch.log(torch.arange(1, len(y) + 1, dtype=torch.float64))
     xc = x - x.mean()
     return float(-(xc * (y - y.mean())).sum() / (xc * xc).sum())
+
+
+def to_jamo(text):
+    """NFD, one syllable block at a time (NFD of the whole text would split é too)."""
+    return "".join(
+        unicodedata.normalize("NFD", ch) if "\uac00" <= ch <= "\ud7a3" else ch
+        for ch in text
+    )
 
 
 # ---------------------------------------------------------------- 9.3 language models
@@ -510,6 +519,19 @@ EXERCISES = [
             Case("alpha=1, 10 of 1000", _a(1.0, 1000, 10)),
         ],
         kind="predict",
+    ),
+    Exercise(
+        "9.2-jamo",
+        "to_jamo",
+        3,
+        to_jamo,
+        [
+            Case("한국", _a("한국")),
+            Case("가: no final", _a("가")),
+            Case("among Latin letters and digits", _a("abc 가 123")),
+        ],
+        rule="jamo",
+        kind="conceptual",
     ),
     Exercise(
         "9.3-bigram-probs",

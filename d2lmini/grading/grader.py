@@ -402,7 +402,7 @@ def evaluate(ex, prepared, event, shortcut=None):
     if kind == "timeout":
         return CaseResult(name, False, kind, *msg("case_too_long"))
     if kind == "shortcut":
-        what = "backward / torch.autograd" if ex.rule == "autograd" else "nn.RNN(...)"
+        what = rules.WHAT[ex.rule]
         return CaseResult(name, False, kind, *msg(f"shortcut_{ex.rule}", what=what))
     if kind != "returned":
         error = str(event.get("error", "?"))[:100]

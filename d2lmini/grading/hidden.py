@@ -97,6 +97,18 @@ HIDDEN = {
         Case("exponent 0.8", _a([500.0 * r**-0.8 for r in range(1, 31)])),
         Case("two ranks", _a([10, 2])),
     ],
+    "9.2-jamo": [
+        Case("힣: the last block", _a("힣")),
+        Case("갃: a double final", _a("갃")),
+        Case("각: final 1 is U+11A8", _a("각")),
+        Case("가각: no final for f = 0", _a("가각")),
+        Case("compatibility jamo stay", _a("ㅋㅋ 각 ㄱ")),
+        Case("conjoining jamo stay", _a("\u1100\u1161가")),
+        Case("just outside the range", _a("\uabff가힣\ud7a4")),
+        Case("é stays (not NFD)", _a("\u00e9가")),
+        Case("digits, ①, space, newline", _a("제1조 ①대한민국은\n")),
+        Case("an emoji", _a("\U0001f600한")),
+    ],
     "9.3-bigram-probs": [
         Case("k=0", _a([1, 0, 1, 1, 0], 2, 0.0)),
         Case(

@@ -72,7 +72,7 @@ HINTS = {
     ],
     "9.1-ar-least-squares": [
         (
-            "연습 1의 특성에 1로 된 열을 하나 더 붙이면 절편 b도 가중치 하나가 됩니다.",
+            "연습 1의 특성에 1로 된 열을 하나 더 붙이면 편향 b도 가중치 하나가 됩니다.",
             "Append a column of ones to the features of Exercise 1, and the bias b "
             "becomes one more weight.",
         ),
@@ -107,7 +107,7 @@ HINTS = {
         ),
         (
             "빈도가 min_freq보다 작은 종류를 모은 다음, 그 종류의 수와 그 종류가 "
-            "코퍼스에 나온 횟수의 합을 각각 나누세요.",
+            "코퍼스에 나온 횟수의 합을 각각 알맞은 전체 수로 나누세요.",
             "Collect the types whose count is below min_freq; divide their number, "
             "and the sum of their counts, by the right totals.",
         ),
@@ -138,16 +138,43 @@ HINTS = {
             "not k/N.",
         ),
     ],
+    "9.2-jamo": [
+        (
+            "음절의 코드 포인트 c에서 0xAC00을 빼고 588(= 21 × 28)로 나누면 "
+            "몫이 i입니다. 나머지를 28로 나누면 몫이 m, 나머지가 f입니다. "
+            "divmod를 두 번 쓰면 됩니다.",
+            "Subtract 0xAC00 from the syllable's code point c and divide by "
+            "588 (= 21 × 28): the quotient is i. Divide the remainder by 28: the "
+            "quotient is m and the remainder f. Two calls of divmod do it.",
+        ),
+        (
+            "종성의 기준이 U+11A8이 아니라 U+11A7인 까닭은 f = 0이 '종성 없음'이기 "
+            "때문입니다. 첫 종성 ㄱ(f = 1)이 U+11A8이고, f = 0이면 초성과 중성 두 "
+            "자모만 씁니다.",
+            "The finals start from U+11A7, not U+11A8, because f = 0 means 'no "
+            "final': the first final, KIYEOK (f = 1), is U+11A8, and for f = 0 you "
+            "write the initial and the medial only.",
+        ),
+        (
+            "문자를 하나씩 보면서 U+AC00–U+D7A3 안에 있는 문자만 나누고, 나머지는 "
+            "그대로 붙이세요. 호환용 자모, 이미 나뉜 조합형 자모, 숫자, é가 모두 "
+            "그대로 남아야 합니다. NFD는 é까지 나누므로 답과 다릅니다.",
+            "Go through the text one character at a time: split only those in "
+            "U+AC00–U+D7A3 and copy the rest. Compatibility jamo, conjoining jamo "
+            "already split, digits and é must all stay. NFD splits é as well, so it "
+            "gives a different answer.",
+        ),
+    ],
     # ------------------------------------------------------------ 9.3
     "9.3-bigram-probs": [
         (
-            "먼저 이웃한 두 토큰 (tokens[j], tokens[j + 1])마다 횟수 행렬의 한 칸을 "
-            "1 늘립니다.",
+            "먼저 이웃한 두 토큰 (tokens[j], tokens[j + 1])마다 횟수 행렬의 "
+            "성분 하나를 1 늘립니다.",
             "First add 1 to one entry of a count matrix for every neighboring pair "
             "(tokens[j], tokens[j + 1]).",
         ),
         (
-            "행 x의 합이 n(x)입니다. 모든 칸에 k를 더하면 행마다 분모에 k|V|가 "
+            "행 x의 합이 n(x)입니다. 모든 성분에 k를 더하면 행마다 분모에 k|V|가 "
             "더해집니다.",
             "Row x sums to n(x). Adding k to every entry adds k|V| to each row's "
             "denominator.",
@@ -261,8 +288,8 @@ HINTS = {
             "entry?",
         ),
         (
-            "tanh는 0이 아닌 기울기를 그대로 전하므로 0이 아닌 칸의 패턴만 보면 "
-            "됩니다. W_xh W_hh^k W_hq의 패턴이 처음 0이 아니게 되는 k를 찾으세요.",
+            "tanh는 0이 아닌 기울기를 그대로 전하므로 0이 아닌 성분의 위치만 보면 "
+            "됩니다. W_xh W_hh^k W_hq에 0이 아닌 성분이 처음 생기는 k를 찾으세요.",
             "tanh passes every nonzero derivative on, so only the pattern of "
             "nonzero entries matters: find the first k at which W_xh W_hh^k W_hq "
             "has a nonzero entry.",
@@ -405,10 +432,10 @@ HINTS = {
             "a sum of T terms.",
         ),
         (
-            "항 i는 w^(T-i) h_(i-1)입니다. 절단은 가장 최근의 항 k개만 남깁니다 "
-            "(k가 T보다 크면 모두).",
+            "항 i는 w^(T-i) h_(i-1)입니다. 절단은 가장 최근의 항 k개만 "
+            "남깁니다(k가 T 이상이면 모두).",
             "Term i is w^(T-i) h_(i-1). Truncation keeps only the k most recent "
-            "terms (all of them when k exceeds T).",
+            "terms (all of them when k is at least T).",
         ),
     ],
     "9.7-randomized-estimate": [
@@ -472,15 +499,15 @@ EXPLAIN = {
     "9.2-zipf-share": (
         "빈도가 i^(-α)에 비례하므로 상위 k개의 몫은 Σ_(i≤k) i^(-α) / Σ_(i≤N) i^(-α)"
         "입니다. 순위가 높은 몇 단어의 빈도가 매우 크기 때문에 이 값은 k/N보다 훨씬 "
-        "큽니다. α = 1, N = 1000이면 상위 10개 단어가 토큰의 약 39 %를 차지합니다.",
+        "큽니다. α = 1, N = 1000이면 상위 10개 단어가 토큰의 약 39%를 차지합니다.",
         "Counts proportional to i^(-α) give the top k the share "
         "Σ_(i≤k) i^(-α) / Σ_(i≤N) i^(-α). The few top ranks are so frequent that "
         "this is far above k/N: with α = 1 and N = 1000 the top 10 words cover "
-        "about 39 % of the tokens.",
+        "about 39% of the tokens.",
     ),
     "9.3-predict-perplexity": (
         "퍼플렉서티는 exp(-평균 로그 확률)이므로 p_1^(-f) p_2^(-(1-f)), 즉 확률의 "
-        "기하 평균의 역수입니다. 확률의 산술 평균의 역수나 1/p의 산술 평균이 "
+        "기하평균의 역수입니다. 확률의 산술 평균의 역수나 1/p의 산술 평균이 "
         "아닙니다. 모든 위치에서 1/|V|를 주는 균등 모델의 퍼플렉서티는 |V|입니다.",
         "Perplexity is exp(-mean log-probability), which is p_1^(-f) p_2^(-(1-f)): "
         "the inverse of the geometric mean of the probabilities, neither the "

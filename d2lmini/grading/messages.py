@@ -8,7 +8,7 @@ MESSAGES = {
     "passed": ("통과", "passed"),
     "mismatch": ("기댓값 {expected}, 실제 값 {got}", "expected {expected}, got {got}"),
     "wrong_type": (
-        "{expected} 형식을 기대했지만 {got}을(를) 받았습니다",
+        "{expected} 자료형을 기대했지만 {got} 자료형을 받았습니다",
         "expected a {expected}, got a {got}",
     ),
     "wrong_shape": (
@@ -66,6 +66,12 @@ MESSAGES = {
         "이 문제에서 금지한 nn.RNN 만들기({what})를 했습니다",
         "built an nn.RNN ({what}), which this exercise forbids",
     ),
+    "shortcut_jamo": (
+        "이 문제에서 금지한 함수({what})를 썼습니다. 자모는 코드 포인트의 산술로 "
+        "구해야 합니다",
+        "used {what}, which this exercise forbids: find the jamo by code-point "
+        "arithmetic",
+    ),
     "not_data": (
         "데이터가 아닌 값을 반환했습니다({what})",
         "returned something that is not plain data ({what})",
@@ -90,7 +96,7 @@ MESSAGES = {
     "case_too_long": ("너무 오래 걸린 사례가 있습니다", "a case ran too long"),
     "mutated_input": ("입력을 바꾸었습니다", "mutated its input"),
     "returned_wrong_type": (
-        "잘못된 형식의 값을 반환했습니다",
+        "잘못된 자료형의 값을 반환했습니다",
         "returned the wrong type",
     ),
     "not_implemented_short": ("구현하지 않았습니다", "not implemented"),

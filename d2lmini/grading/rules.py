@@ -1,5 +1,6 @@
 """Shortcuts an exercise forbids: automatic differentiation in BPTT by hand
-(``autograd``), building an ``nn.RNN`` to read its parameters (``nn_rnn``).
+(``autograd``), building an ``nn.RNN`` to read its parameters (``nn_rnn``), Unicode
+normalization or ``d2lmini.hangul`` for the jamo of a syllable (``jamo``).
 
 Two checks: ``static_violation`` reads the function's source (and the top-level
 functions it calls) in the grading parent, where no submission code runs; ``watch``
@@ -32,6 +33,21 @@ FORBIDDEN = {
         {"RNN", "RNNBase", "RNNCell", "LSTM", "GRU"},
         {"RNN", "RNNBase", "RNNCell", "LSTM", "GRU"},
     ),
+    "jamo": (
+        {"normalize", "decomposition", "hangul"},
+        {"normalize", "hangul"},
+    ),
+}
+
+#: rule -> names that a top-level import may bind to the shortcut (default: the bare
+#: names above); ``from unicodedata import decomposition`` binds one for "jamo"
+IMPORTS = {"jamo": {"normalize", "decomposition", "hangul"}}
+
+#: rule -> what the feedback names when the shortcut is noticed while it runs
+WHAT = {
+    "autograd": "backward / torch.autograd",
+    "nn_rnn": "nn.RNN(...)",
+    "jamo": "unicodedata.normalize / d2lmini.hangul",
 }
 
 
@@ -44,7 +60,7 @@ def static_violation(sources, function, rule):
     in the code cells ``sources``, or None."""
     if not rule:
         return None
-    defs = {}
+    defs, imported = {}, {}
     for source in sources:
         try:
             tree = ast.parse(source)
@@ -53,6 +69,8 @@ def static_violation(sources, function, rule):
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 defs[node.name] = node
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                imported.update(_forbidden_imports(node, rule))
     todo, seen = [function], set()
     while todo:
         name = todo.pop()
@@ -63,12 +81,30 @@ def static_violation(sources, function, rule):
             found = _forbidden(node, *FORBIDDEN[rule])
             if found:
                 return found
+            if isinstance(node, ast.Name) and node.id in imported:
+                return imported[node.id]
             if isinstance(node, ast.Name) and node.id in defs:
                 todo.append(node.id)
     return None
 
 
+def _forbidden_imports(node, rule):
+    """Name -> forbidden shortcut, for each name that a top-level import binds to one
+    (``from unicodedata import normalize as n`` binds ``n``)."""
+    words = IMPORTS.get(rule, FORBIDDEN[rule][1])
+    module = set((getattr(node, "module", None) or "").split("."))
+    bound = {}
+    for alias in node.names:
+        found = sorted((module | set(alias.name.split("."))) & words)
+        if found:
+            bound[alias.asname or alias.name.split(".")[0]] = found[0]
+    return bound
+
+
 def _forbidden(node, attributes, names):
+    if isinstance(node, ast.ImportFrom):  # from d2lmini.hangul import decompose
+        parts = set((node.module or "").split("."))
+        return next(iter(sorted(parts & (attributes | names))), None)
     if isinstance(node, ast.Attribute) and node.attr in attributes:
         return node.attr
     if isinstance(node, ast.Name) and node.id in names:
@@ -92,6 +128,9 @@ def watch(rule):
             yield used
     elif rule == "nn_rnn":
         with _no_nn_rnn(used):
+            yield used
+    elif rule == "jamo":
+        with _no_jamo_shortcuts(used):
             yield used
     else:
         yield used
@@ -140,3 +179,27 @@ def _no_nn_rnn(used):
     finally:
         for cls, init in originals.items():
             cls.__init__ = init
+
+
+@contextlib.contextmanager
+def _no_jamo_shortcuts(used):
+    """Record every call of ``unicodedata.normalize``/``decomposition`` and of any
+    function of ``d2lmini.hangul``, however it was reached (a profile hook sees the
+    function itself, so a reference taken before the call is caught too)."""
+    import sys
+    import unicodedata
+
+    forbidden = (unicodedata.normalize, unicodedata.decomposition)
+
+    def profile(frame, event, arg):
+        if (event == "c_call" and any(arg is f for f in forbidden)) or (
+            event == "call" and frame.f_globals.get("__name__") == "d2lmini.hangul"
+        ):
+            used.append("jamo")
+
+    before = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(before)

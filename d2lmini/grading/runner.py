@@ -216,7 +216,7 @@ def call(fn, args, kwargs, seconds, rule=None):
         if not used:
             return Outcome("raised", None, *msg("raised", error=one_line(err)))
     if used:
-        what = "backward / torch.autograd" if rule == "autograd" else "nn.RNN(...)"
+        what = rules.WHAT[rule]
         return Outcome("shortcut", None, *msg(f"shortcut_{rule}", what=what))
     return Outcome("returned", value)
 

@@ -22,6 +22,7 @@ OUT = HERE / "submissions"
 SRC = ROOT / "exercises"
 BPTT = "9_7_bptt"
 LM = "9_3_language_models"
+TEXT = "9_2_text_sequences"
 
 ORACLES_FROM_SYS_MODULES = """
 import sys
@@ -379,6 +380,27 @@ def bptt_grads(inputs, H0, W_xh, W_hh, b_h, G):
     return tuple(_run(loss, params))
 """
 
+NORMALIZES_JAMO = """
+import unicodedata
+
+def to_jamo(text):
+    return "".join(
+        unicodedata.normalize("NFD", ch) if "\\uac00" <= ch <= "\\ud7a3" else ch
+        for ch in text
+    )
+"""
+
+HIDDEN_NORMALIZE = """
+_nfd = getattr(__import__("unicode" + "data"), "normal" + "ize")
+_split = getattr(__import__("d2lmini"), "han" + "gul").split_syllable
+
+def _jamo(ch):
+    return _nfd("NFD", ch) if ord(ch) % 2 else _split(ch)
+
+def to_jamo(text):
+    return "".join(_jamo(ch) if "\\uac00" <= ch <= "\\ud7a3" else ch for ch in text)
+"""
+
 #: file name -> (chapter source, cell appended to the student notebook, status fragment)
 FAMILIES = {
     "oracles_from_sys_modules.ipynb": (BPTT, ORACLES_FROM_SYS_MODULES, "KeyError"),
@@ -406,6 +428,8 @@ FAMILIES = {
     "reads_solutions.ipynb": (BPTT, READS_SOLUTIONS, "bptt_grads: not implemented"),
     "uses_autograd.ipynb": (BPTT, USES_AUTOGRAD, "automatic differentiation"),
     "hidden_autograd.ipynb": (BPTT, HIDDEN_AUTOGRAD, "automatic differentiation"),
+    "normalizes_jamo.ipynb": (TEXT, NORMALIZES_JAMO, "to_jamo: used normalize"),
+    "hidden_normalize.ipynb": (TEXT, HIDDEN_NORMALIZE, "by code-point arithmetic"),
 }
 
 
