@@ -317,13 +317,7 @@ def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) 
         metas.append(
             f'<meta name="bilingual:title-{lang}" content="{html.escape(full)}" />'
         )
-    # the two language versions of this page (relative: the book's host is not fixed)
-    here = pagename.rsplit("/", 1)[-1] + app.builder.out_suffix
-    for lang in LANGS:
-        metas.append(
-            f'<link rel="alternate" hreflang="{lang}" href="{here}?lang={lang}" />'
-        )
-    metas.append(f'<link rel="alternate" hreflang="x-default" href="{here}" />')
+    # hreflang links and descriptions: _ext/site_meta.py
     context["metatags"] = context.get("metatags", "") + "\n".join(metas) + "\n"
     context["language"] = STATIC_LANG
     if "body" in context:

@@ -222,6 +222,9 @@
   function setTitle(lang) {
     var meta = document.querySelector('meta[name="bilingual:title-' + lang + '"]');
     if (meta && meta.content) document.title = meta.content;
+    var text = document.querySelector('meta[name="bilingual:description-' + lang + '"]');
+    var description = document.querySelector('meta[name="description"]');
+    if (text && description) description.content = text.content;
   }
   function apply(lang) {
     root.setAttribute("data-lang", lang);

@@ -301,6 +301,12 @@ def test_every_page_shows_one_language(reader, lang):
         assert p.locator(".bilingual-toggle").is_visible(), (
             f"{page}: no language toggle"
         )
+        description = p.evaluate(
+            "document.querySelector('meta[name=description]').content"
+        )
+        assert bool(re.search("[가-힣]", description)) == (lang == "ko"), (
+            f"{page}: the description is not in {lang}: {description[:60]}"
+        )
         problems = p.evaluate(CHECK_LANGUAGE, lang)
         assert not problems, f"{page} ({lang}):\n" + "\n".join(problems[:20])
         assert not s.errors, f"{page} ({lang}):\n" + "\n".join(s.errors)
@@ -398,6 +404,43 @@ def test_formulas_are_rendered_when_the_book_is_built(book):
         )
         if page in CHAPTERS:
             assert sources > 0, f"{page}: no formulas at all?"
+
+
+META = re.compile(r'<meta name="([^"]+)" content="([^"]*)" />')
+HREFLANG = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)" />')
+
+
+def test_pages_have_what_a_published_site_has(book):
+    """A description per page in each language (Korean in the static page), hreflang
+    links with absolute URLs under the site's base URL, a favicon, and a sitemap that
+    lists every page (robots.txt points at it)."""
+    base = CONFIG["html"]["baseurl"]
+    assert base.startswith("https://") and base.endswith("/")
+    favicon = CONFIG["html"]["favicon"]
+    assert (HTML / "_static" / pathlib.Path(favicon).name).is_file()
+    sitemap = (book / "sitemap.xml").read_text(encoding="utf-8")
+    listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    assert listed == {f"{base}{page}.html" for page in PAGES}
+    assert f"Sitemap: {base}sitemap.xml" in (book / "robots.txt").read_text()
+    for page in PAGES:
+        html = (HTML / f"{page}.html").read_text(encoding="utf-8")
+        metas = dict(META.findall(html))
+        ko, en = (
+            metas.get("bilingual:description-ko"),
+            metas.get("bilingual:description-en"),
+        )
+        assert ko and en and metas.get("description") == ko, f"{page}: {metas}"
+        for text, korean in ((ko, True), (en, False)):
+            assert 40 <= len(text) <= 161 and "\\" not in text, f"{page}: {text}"
+            assert bool(re.search("[가-힣]", text)) == korean, f"{page}: {text}"
+        links = dict(HREFLANG.findall(html))
+        url = f"{base}{page}.html"
+        assert links == {
+            "ko": f"{url}?lang=ko",
+            "en": f"{url}?lang=en",
+            "x-default": url,
+        }, f"{page}: {links}"
+        assert 'rel="icon"' in html, f"{page}: no favicon link"
 
 
 def test_formulas_use_their_fonts_in_the_browser(reader):
