@@ -122,3 +122,56 @@ def preprocess(text):
     other characters becomes one space."""
     string("text", text)
     return re.sub("[^\uac00-\ud7a3]+", " ", text)
+
+
+# The compatibility jamo that write each conjoining jamo on its own, in Unicode's
+# order of the conjoining ones (initials U+1100 …, medials U+1161 …, finals U+11A8 …).
+COMPATIBILITY_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+COMPATIBILITY_MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+COMPATIBILITY_FINALS = "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
+_CONJOINING_RUN = re.compile("[\u1100-\u1112\u1161-\u1175\u11a8-\u11c2]+")
+
+
+def compatibility_jamo(jamo):
+    """The compatibility jamo (U+3131 …) that writes one conjoining jamo on its own.
+
+    ``compatibility_jamo('ᆫ') == 'ㄴ'`` (a final NIEUN becomes the letter NIEUN); an
+    initial and a final consonant of the same letter give the same result.
+    """
+    string("jamo", jamo)
+    for test, base, letters in [
+        (is_initial, INITIAL_BASE, COMPATIBILITY_INITIALS),
+        (is_medial, MEDIAL_BASE, COMPATIBILITY_MEDIALS),
+        (is_final, FINAL_BASE + 1, COMPATIBILITY_FINALS),
+    ]:
+        if len(jamo) == 1 and test(jamo):
+            return letters[ord(jamo) - base]
+    fail(
+        f"compatibility_jamo takes one conjoining jamo, got {jamo!r}.",
+        f"compatibility_jamo는 조합형 자모 하나를 받습니다. 받은 값: {jamo!r}",
+    )
+
+
+def compose_visible(text, brackets="[]"):
+    """``compose(text)``, with every jamo that could not join a block shown visibly.
+
+    A run of leftover conjoining jamo (a vowel without an initial, a final without a
+    vowel, an initial without a vowel) is written as compatibility jamo between
+    ``brackets``, one letter per jamo: ``compose_visible('가ᅡ') == '가[ㅏ]'``.
+    Unlike ``compose``, whose leftovers a font may draw as blanks or as parts of the
+    next block, nothing here can vanish or merge into a neighbour.
+    """
+    string("brackets", brackets)
+    if len(brackets) != 2:
+        fail(
+            f"brackets must be two characters (opening, closing), got {brackets!r}.",
+            "brackets는 여는 문자와 닫는 문자, 두 글자여야 합니다. "
+            f"받은 값: {brackets!r}",
+        )
+    opening, closing = brackets
+
+    def shown(run):
+        letters = "".join(map(compatibility_jamo, run.group()))
+        return opening + letters + closing
+
+    return _CONJOINING_RUN.sub(shown, compose(text))

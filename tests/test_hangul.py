@@ -115,3 +115,61 @@ def test_join_jamo_wants_conjoining_jamo_in_place(args):
 def test_text_must_be_a_string(func):
     with pytest.raises(TypeError, match="text must be a string"):
         func(["가"])
+
+
+# ---------------------------------------------------------------- visible leftovers
+def _letter_name(ch):
+    """'HANGUL JONGSEONG NIEUN' or 'HANGUL LETTER NIEUN' -> 'NIEUN'."""
+    return unicodedata.name(ch).split(" ", 2)[2]
+
+
+def test_each_conjoining_jamo_becomes_the_compatibility_letter_of_its_name():
+    for jamo in CONJOINING:
+        letter = hangul.compatibility_jamo(jamo)
+        assert letter in COMPATIBILITY and _letter_name(letter) == _letter_name(jamo)
+    assert (
+        hangul.compatibility_jamo("\u11ab")
+        == "ㄴ"
+        == hangul.compatibility_jamo("\u1102")
+    )
+    assert hangul.compatibility_jamo("\u11aa") == "ㄳ"  # a final-only cluster
+
+
+@pytest.mark.parametrize("bad", ["", "가", "ㄴ", "a", "\u1100\u1161", "\u1113"])
+def test_compatibility_jamo_wants_one_modern_conjoining_jamo(bad):
+    with pytest.raises(ValueError, match="compatibility_jamo"):
+        hangul.compatibility_jamo(bad)
+
+
+def test_jamo_that_cannot_form_a_block_are_shown_in_brackets():
+    a, n, g = "\u1161", "\u11ab", "\u1100"  # a lone medial, final and initial
+    assert hangul.compose_visible(g + a + a) == "가[ㅏ]"
+    assert (
+        hangul.compose_visible(hangul.decompose("대한") + a + n + g) == "대한[ㅏㄴㄱ]"
+    )
+    assert hangul.compose_visible(g + " " + a) == "[ㄱ] [ㅏ]"  # runs end at a space
+    assert hangul.compose_visible(n, brackets="⟨⟩") == "⟨ㄴ⟩"
+    text = "제1조 ①대한민국은 민주공화국이다. ㅋㅋ"
+    assert hangul.compose_visible(hangul.decompose(text)) == text  # nothing left over
+
+
+@pytest.mark.parametrize("brackets", ["", "[", "[[]"])
+def test_compose_visible_wants_two_brackets(brackets):
+    with pytest.raises(ValueError, match="brackets"):
+        hangul.compose_visible("\u1161", brackets=brackets)
+
+
+LEFTOVER = "[\u1100-\u1112\u1161-\u1175\u11a8-\u11c2]"
+
+
+@given(jamo_or_ascii)
+def test_compose_visible_drops_nothing_and_leaves_no_conjoining_jamo(text):
+    import re
+
+    shown, plain = hangul.compose_visible(text, "<>"), hangul.compose(text)
+    assert not re.search(LEFTOVER, shown)
+    inside = "".join(re.findall("<([^>]*)>", shown))
+    leftovers = re.findall(LEFTOVER, plain)
+    assert inside == "".join(map(hangul.compatibility_jamo, leftovers))
+    # outside the brackets: exactly compose's text without its leftover jamo
+    assert re.sub("<[^>]*>", "", shown) == re.sub(LEFTOVER, "", plain)
