@@ -1,6 +1,7 @@
 # rnn-course: two commands do all the set-up on a fresh machine.
 #   make book   — install the pinned environment, build the HTML book into _build/html
 #   make test   — install the pinned environment (+ chromium, bubblewrap) and run every test
+#   (make pdf   — the printable edition, one PDF per language, after make book)
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
@@ -11,7 +12,7 @@ ifneq ($(wildcard ../shared/data/timemachine.txt),)
 export D2LMINI_DATA ?= $(abspath ../shared/data)
 endif
 
-.PHONY: env book serve test unit lint test-cpu-paths notebooks bench clean
+.PHONY: env book pdf serve test unit lint test-cpu-paths notebooks bench clean
 
 # The whole test run may take at most this long (then it is stopped, and fails), so that
 # `make test` ends even when something hangs outside pytest's own per-test limits.
@@ -36,6 +37,12 @@ env: $(STAMP)
 
 book: env
 	$(BIN)/jupyter-book build . -W -n --keep-going
+
+# the printable edition: _build/html/rnn-course-ko.pdf and rnn-course-en.pdf, printed from the
+# built book by chromium (tools/make_pdf.py); the intro links to them
+pdf: book
+	bash tools/install_browser.sh
+	$(BIN)/python tools/make_pdf.py
 
 serve: book
 	$(BIN)/python -m http.server -d _build/html 8000

@@ -33,3 +33,15 @@ def find_chromium():
         if path:
             return path
     return playwright_chromium()
+
+
+# how the tests and tools/make_pdf.py start it: headless, quiet, nothing from outside
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]

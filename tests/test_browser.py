@@ -37,22 +37,13 @@ import urllib.parse
 import pytest
 import yaml
 
-from browser_path import find_chromium
+from browser_path import CHROMIUM_ARGS, find_chromium
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "test-artifacts"
 VENDOR = ROOT / "tools" / "browser" / "node_modules"
 CHROMIUM = find_chromium()
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
 PAGES = (
@@ -1028,3 +1019,35 @@ def test_alt_split_and_search_particles_agree():
     m = re.search(r'var PARTICLES = \(((?:"[^"]*"\s*\+?\s*)+)\)', js)
     words = "".join(re.findall(r'"([^"]*)"', m.group(1))).split()
     assert sorted(words) == sorted(bilingual.PARTICLES)
+
+
+def test_printed_edition_in_each_language(book, tmp_path):
+    """tools/make_pdf.py (make pdf) prints pages of the built book into one A4 PDF per
+    language: cover, contents, page numbers, an outline of the pages and their sections,
+    text in that language only, formulas as text, no controls or folded hints."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from pypdf import PdfReader
+
+    import make_pdf
+
+    pages = ["intro", "chapters/9_4_rnn", "exercises/9_3_language_models"]
+    written = make_pdf.make_pdfs(HTML, tmp_path, pages)
+    assert [p.name for p in written] == ["rnn-course-ko.pdf", "rnn-course-en.pdf"]
+    hangul = {}
+    for path, lang in zip(written, LANGS, strict=True):
+        pdf = PdfReader(path)
+        width, height = (float(x) for x in pdf.pages[0].mediabox.upper_right)
+        assert abs(width - 595) < 2 and abs(height - 842) < 2, "not A4"
+        outline = [item.title for item in pdf.outline if not isinstance(item, list)]
+        assert outline[0] == make_pdf.TITLE[lang] and len(outline) == 2 + len(pages)
+        assert any(title.startswith("9.4") for title in outline)
+        text = [page.extract_text() for page in pdf.pages]
+        assert len(text) >= 8, f"{path.name}: {len(text)} pages"
+        body = "\n".join(text[2:])
+        hangul[lang] = len(re.findall("[가-힣]", body))
+        assert f"3 / {len(text)}" in text[2], "no page numbers"
+        assert "RNN" in body and "d2lmini" in body
+        assert "미리 계산한 그림" not in body and "Precomputed:" not in body
+        assert "\\mathbf" not in body, "TeX source printed instead of formulas"
+    # the English edition keeps only what is bilingual on purpose (the grader's reports)
+    assert hangul["ko"] > 2000 and hangul["en"] < 0.05 * hangul["ko"], hangul
