@@ -1030,7 +1030,7 @@ def test_printed_edition_in_each_language(book, tmp_path):
 
     import make_pdf
 
-    pages = ["intro", "chapters/9_4_rnn", "exercises/9_3_language_models"]
+    pages = ["intro", "exercises/9_3_language_models"]  # text, formulas, code, outputs
     written = make_pdf.make_pdfs(HTML, tmp_path, pages)
     assert [p.name for p in written] == ["rnn-course-ko.pdf", "rnn-course-en.pdf"]
     hangul = {}
@@ -1040,14 +1040,14 @@ def test_printed_edition_in_each_language(book, tmp_path):
         assert abs(width - 595) < 2 and abs(height - 842) < 2, "not A4"
         outline = [item.title for item in pdf.outline if not isinstance(item, list)]
         assert outline[0] == make_pdf.TITLE[lang] and len(outline) == 2 + len(pages)
-        assert any(title.startswith("9.4") for title in outline)
+        assert any(title.startswith("9.3") for title in outline)
         text = [page.extract_text() for page in pdf.pages]
-        assert len(text) >= 8, f"{path.name}: {len(text)} pages"
+        assert len(text) >= 5, f"{path.name}: {len(text)} pages"
         body = "\n".join(text[2:])
         hangul[lang] = len(re.findall("[가-힣]", body))
         assert f"3 / {len(text)}" in text[2], "no page numbers"
-        assert "RNN" in body and "d2lmini" in body
+        assert "perplexity" in body and "d2lmini" in body
         assert "미리 계산한 그림" not in body and "Precomputed:" not in body
         assert "\\mathbf" not in body, "TeX source printed instead of formulas"
     # the English edition keeps only what is bilingual on purpose (the grader's reports)
-    assert hangul["ko"] > 2000 and hangul["en"] < 0.05 * hangul["ko"], hangul
+    assert hangul["ko"] > 1000 and hangul["en"] < 0.1 * hangul["ko"], hangul
