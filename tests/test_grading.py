@@ -408,7 +408,7 @@ def test_student_notebooks_show_not_implemented():
 
 
 # ---------------------------------------------------------------- the grader
-NO_SANDBOX = (" [graded without an OS sandbox]", " [OS 샌드박스 없이 채점함]")
+NO_SANDBOX = (" [graded without an OS sandbox]", " [OS 샌드박스 없이 채점했습니다]")
 
 
 def without_sandbox_note(text):

@@ -38,7 +38,7 @@ def short(value, width=60):
 
 def _visible(ch):
     """Conjoining jamo and combining marks as escapes: on screen they merge with their
-    neighbours, so '\u1112\u1161\u11ab' would look exactly like '한'."""
+    neighbors, so '\u1112\u1161\u11ab' would look exactly like '한'."""
     if "\u1100" <= ch <= "\u11ff" or unicodedata.category(ch).startswith("M"):
         return f"\\u{ord(ch):04x}"
     return ch

@@ -44,9 +44,9 @@ HINTS = {
         ),
         (
             "펼치면 등비수열의 합 ε̄ (1 + c + ... + c^(k-1))입니다. "
-            "c = 1일 때 등비급수 공식은 0으로 나누게 되므로 조심하세요.",
+            "c = 1이면 합의 공식 ε̄ (1 - c^k) / (1 - c)의 분모가 0이 되므로 조심하세요.",
             "Unrolled, it is the geometric sum ε̄ (1 + c + ... + c^(k-1)). Careful: "
-            "the closed form divides by zero at c = 1.",
+            "at c = 1 the denominator of the closed form ε̄ (1 - c^k) / (1 - c) is 0.",
         ),
     ],
     "9.1-forecast-limit": [
@@ -114,8 +114,8 @@ HINTS = {
     ],
     "9.2-zipf-exponent": [
         (
-            "n_i ∝ i^(-α)의 양변에 로그를 취하면 log "
-            "n_i = -α log i + 상수인 직선입니다.",
+            "n_i ∝ i^(-α)의 양변에 로그를 취하면 직선의 식 "
+            "log n_i = -α log i + 상수가 나옵니다.",
             "Taking logs of n_i ∝ i^(-α) gives the line log n_i = -α log i + const.",
         ),
         (
@@ -223,7 +223,7 @@ HINTS = {
     ],
     "9.3-predict-perplexity": [
         (
-            "퍼플렉서티는 실제 토큰에 준 확률의 역수를 산술 평균한 것이 아닙니다. "
+            "퍼플렉서티는 실제 토큰에 준 확률의 역수를 산술평균한 것이 아닙니다. "
             "로그 확률을 평균합니다.",
             "Perplexity is not the arithmetic mean of the inverse probabilities: "
             "it averages the log-probabilities.",
@@ -281,16 +281,16 @@ HINTS = {
     ],
     "9.4-first-dependence": [
         (
-            "X_t는 W_xh를 거쳐 H_t에 들어가고, 한 단계마다 W_hh를 한 번 더 거치며, "
-            "출력은 W_hq로 읽습니다. 어느 은닉 유닛이 0이 아닌 값을 받습니까?",
-            "X_t enters H_t through W_xh, passes through W_hh once per step, and "
-            "the output reads it through W_hq. Which hidden units receive a nonzero "
-            "entry?",
+            "X_t는 W_xh를 거쳐 H_t에 들어가고, 시간 단계마다 W_hh를 한 번씩 더 거친 뒤 "
+            "W_hq를 거쳐 출력에 닿습니다. 어느 은닉 유닛이 0이 아닌 값을 받습니까?",
+            "X_t enters H_t through W_xh, passes through W_hh once more at every time "
+            "step, and reaches the output through W_hq. Which hidden units receive "
+            "a nonzero entry?",
         ),
         (
-            "tanh는 0이 아닌 기울기를 그대로 전하므로 0이 아닌 성분의 위치만 보면 "
+            "tanh의 도함수는 0이 되지 않으므로 0이 아닌 성분의 위치만 보면 "
             "됩니다. W_xh W_hh^k W_hq에 0이 아닌 성분이 처음 생기는 k를 찾으세요.",
-            "tanh passes every nonzero derivative on, so only the pattern of "
+            "The derivative of tanh is never 0, so only the pattern of "
             "nonzero entries matters: find the first k at which W_xh W_hh^k W_hq "
             "has a nonzero entry.",
         ),
@@ -333,7 +333,7 @@ HINTS = {
         ),
         (
             "매번 argmax를 출력에 붙이고, 그 토큰과 지금 상태로 step을 한 번 더 "
-            "부릅니다. step이 돌려준 상태를 버리지 마세요.",
+            "호출합니다. step이 돌려준 상태를 버리지 마세요.",
             "Each time, append the argmax and call step again with that token and "
             "the current state. Never drop the state that step returns.",
         ),
@@ -370,8 +370,10 @@ HINTS = {
     # ------------------------------------------------------------ 9.6
     "9.6-rnnlm-forward": [
         (
-            "nn.RNN은 (T, B, 입력) 모양을 기대합니다. X의 모양 (B, T)를 먼저 바꾸세요.",
-            "nn.RNN expects the shape (T, B, inputs). Change X's shape (B, T) first.",
+            "nn.RNN에 넣는 입력은 (T, B, 입력 차원) 모양이어야 합니다. (B, T) 모양인 "
+            "X의 축부터 바꾸세요.",
+            "The input of nn.RNN must have the shape (T, B, input size). Swap the "
+            "axes of X, shape (B, T), first.",
         ),
         (
             "X.T를 원-핫 인코딩하고 float로 바꿔 rnn에 넣은 뒤 linear를 적용하고, "
@@ -417,11 +419,11 @@ HINTS = {
         ),
         (
             "dA_t = (G_t + dH_t) ⊙ (1 - H_t²)라고 두면 dW_xh += X_t^T dA_t, "
-            "dW_hh += H_(t-1)^T dA_t, db_h += dA_t의 행 합이고, 앞 단계로 "
-            "dA_t W_hh^T를 넘깁니다.",
+            "dW_hh += H_(t-1)^T dA_t, db_h += dA_t를 배치 축으로 더한 값"
+            "(dA_t.sum(0))이고, 앞 단계로 dA_t W_hh^T를 넘깁니다.",
             "With dA_t = (G_t + dH_t) ⊙ (1 - H_t²): dW_xh += X_t^T dA_t, "
-            "dW_hh += H_(t-1)^T dA_t, db_h += the row sums of dA_t, and "
-            "dA_t W_hh^T goes back to the step before.",
+            "dW_hh += H_(t-1)^T dA_t, db_h += dA_t summed over the batch axis "
+            "(dA_t.sum(0)), and dA_t W_hh^T goes back to the step before.",
         ),
     ],
     "9.7-truncated-grad": [
@@ -507,7 +509,7 @@ EXPLAIN = {
     ),
     "9.3-predict-perplexity": (
         "퍼플렉서티는 exp(-평균 로그 확률)이므로 p_1^(-f) p_2^(-(1-f)), 즉 확률의 "
-        "기하평균의 역수입니다. 확률의 산술 평균의 역수나 1/p의 산술 평균이 "
+        "기하평균의 역수입니다. 확률의 산술평균의 역수나 1/p의 산술평균이 "
         "아닙니다. 모든 위치에서 1/|V|를 주는 균등 모델의 퍼플렉서티는 |V|입니다.",
         "Perplexity is exp(-mean log-probability), which is p_1^(-f) p_2^(-(1-f)): "
         "the inverse of the geometric mean of the probabilities, neither the "
@@ -527,13 +529,13 @@ EXPLAIN = {
         "출력이 마지막 토큰에만 달린 탐욕적 디코딩은 함수를 되풀이해 적용하는 "
         "것입니다. 토큰이 |V|개이므로 |V|단계 안에 이미 나온 토큰이 다시 나오고, 그 "
         "뒤로는 같은 구간이 끝없이 되풀이됩니다. 되풀이가 시작되는 단계 μ와 구간의 "
-        "길이 λ를 구하면 n번째 토큰은 구간의 (n - μ) mod λ번째 토큰입니다. "
+        "길이 λ를 구하면 n ≥ μ인 n번째 토큰은 구간의 (n - μ) mod λ번째 토큰입니다. "
         "탐욕적 디코딩의 글이 같은 구절을 되풀이하는 까닭이기도 합니다.",
         "Greedy decoding whose output depends only on the last token applies one "
         "function again and again. With |V| tokens it enters a loop within |V| "
         "steps and then cycles forever. With the step μ where the loop starts and "
-        "its length λ, the n-th token is the loop's token number (n - μ) mod λ. "
-        "That is also why greedy text repeats the same phrase.",
+        "its length λ, for n ≥ μ the n-th token is the loop's token number "
+        "(n - μ) mod λ. That is also why greedy text repeats the same phrase.",
     ),
     "9.6-two-biases": (
         "두 편향은 합으로만 쓰이므로 둘 다 같은 기울기 g를 받습니다. 한 번의 SGD "
@@ -545,8 +547,8 @@ EXPLAIN = {
     ),
     "9.7-gradient-fate": (
         "‖W^t‖₂가 긴 시간에 어떻게 되는지는 스펙트럼 반지름 ρ가 정합니다. ρ < 1이면 "
-        "0으로 줄고, ρ > 1이면 커집니다. 비정규 행렬은 ‖W‖₂ > 1이어서 처음 몇 "
-        "단계 동안 커지더라도 ρ < 1이면 결국 사라집니다. 반대로 ‖W‖₂와 원소가 "
+        "0으로 줄고, ρ > 1이면 커집니다. ‖W‖₂ > 1인 비정규 행렬은 처음 몇 단계 "
+        "동안 커질 수 있지만, ρ < 1이면 결국 0으로 줄어듭니다. 반대로 ‖W‖₂와 원소가 "
         "작아 보여도 ρ > 1이면 폭주합니다.",
         "The spectral radius ρ decides what ‖W^t‖₂ does in the long run: it "
         "shrinks to 0 for ρ < 1 and grows for ρ > 1. A non-normal matrix with "

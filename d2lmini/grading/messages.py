@@ -8,19 +8,19 @@ MESSAGES = {
     "passed": ("통과", "passed"),
     "mismatch": ("기댓값 {expected}, 실제 값 {got}", "expected {expected}, got {got}"),
     "wrong_type": (
-        "{expected} 자료형을 기대했지만 {got} 자료형을 받았습니다",
+        "자료형이 {expected}이어야 하는데 {got}입니다",
         "expected a {expected}, got a {got}",
     ),
     "wrong_shape": (
-        "모양 {expected}을(를) 기대했지만 {got}을(를) 받았습니다",
+        "모양이 {expected}이어야 하는데 {got}입니다",
         "expected shape {expected}, got shape {got}",
     ),
     "wrong_length": (
-        "길이 {expected}을(를) 기대했지만 {got}을(를) 받았습니다",
+        "길이가 {expected}이어야 하는데 {got}입니다",
         "expected length {expected}, got length {got}",
     ),
     "wrong_keys": (
-        "키 {expected}을(를) 기대했지만 {got}을(를) 받았습니다",
+        "키가 {expected}이어야 하는데 {got}입니다",
         "expected keys {expected}, got keys {got}",
     ),
     "at": ("{where}에서: {detail}", "at {where}: {detail}"),
@@ -55,7 +55,7 @@ MESSAGES = {
     "result": ("결과", "result"),
     "forbidden": ("채점 파일을 읽으려 했습니다", "tried to read grading files"),
     "wrong_dtype": (
-        "{expected} 텐서를 기대했지만 {got} 텐서를 받았습니다",
+        "텐서의 자료형이 {expected}이어야 하는데 {got}입니다",
         "expected a tensor of {expected}, got a tensor of {got}",
     ),
     "shortcut_autograd": (
@@ -125,14 +125,14 @@ MESSAGES = {
         "sending a signal ({event})",
     ),
     "blocked_native": (
-        "ctypes로 C 함수 부르기({event})",
+        "ctypes로 C 함수 호출하기({event})",
         "calling C through ctypes ({event})",
     ),
     "blocked_introspection": (
         "인터프리터 내부 뒤지기({event})",
         "searching the interpreter's objects ({event})",
     ),
-    "blocked_network": ("네트워크 쓰기({event})", "using the network ({event})"),
+    "blocked_network": ("네트워크 사용({event})", "using the network ({event})"),
     "blocked_other": ("허용되지 않은 동작({event})", "{event}"),
     "wrong_results": (
         "사례 {cases}개 중 {wrong}개의 결과가 틀렸습니다",
@@ -150,7 +150,7 @@ MESSAGES = {
         "결과가 너무 큽니다({mb} MB 넘음)",
         "results too large (over {mb} MB)",
     ),
-    "no_sandbox": ("OS 샌드박스 없이 채점함", "graded without an OS sandbox"),
+    "no_sandbox": ("OS 샌드박스 없이 채점했습니다", "graded without an OS sandbox"),
     "ended_early": (
         "{where}프로세스가 도중에 끝났습니다(종료 코드 {code})",
         "process ended early (exit code {code}){where}",
