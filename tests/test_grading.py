@@ -150,6 +150,41 @@ def test_the_non_normal_case_grows_before_it_vanishes():
     assert gradient_fate(_NONNORMAL) == "vanishes"
 
 
+def test_one_unit_grad_oracle_agrees_with_the_forward_recursion():
+    """9.7-one-unit-grad: the oracle (autograd in float64) agrees, on every public and
+    hidden case, with the reference solution (dx_t/dw and dx_t/db carried forward) to
+    rel 1e-9, and off the cliff with central differences; T = 0 gives
+    ((x0 - target)², 0, 0); the chapter's start (4.5, -5) has the gradient norm 9.7.3.2
+    quotes (about 11.7) and the cliff case a norm over 100 times larger."""
+    ex = next(e for e in EXERCISES if e.id == "9.7-one-unit-grad")
+    _, namespace = solution_namespace(ROOT / "exercises" / "9_7_bptt.md")
+    solution = namespace["one_unit_grad"]
+    for case in ex.cases + HIDDEN[ex.id]:
+        args, kwargs = case.make()
+        want, got = ex.oracle(*args, **kwargs), solution(*args, **kwargs)
+        assert all(isinstance(v, float) for v in want), case.name
+        for e, g in zip(want, got):
+            assert math.isclose(g, e, rel_tol=1e-9, abs_tol=1e-12), (
+                case.name,
+                want,
+                got,
+            )
+        if "on the cliff" in case.name:
+            continue
+        w, b, *rest = args
+        h = 1e-6
+        fd = (
+            (solution(w + h, b, *rest)[0] - solution(w - h, b, *rest)[0]) / (2 * h),
+            (solution(w, b + h, *rest)[0] - solution(w, b - h, *rest)[0]) / (2 * h),
+        )
+        for e, g in zip(want[1:], fd):
+            assert math.isclose(g, e, rel_tol=1e-5, abs_tol=1e-8), (case.name, want, fd)
+    assert ex.oracle(4.5, -5.0, 1.5, 0, 0.7) == pytest.approx((0.64, 0.0, 0.0))
+    start = math.hypot(*ex.oracle(4.5, -5.0)[1:])
+    cliff = math.hypot(*ex.oracle(4.6, -2.364)[1:])
+    assert round(start, 1) == 11.7 and cliff > 100 * start, (start, cliff)
+
+
 def test_gradebook_counts_hints_shown_never_their_text(tmp_path):
     from d2lmini.grading.grader import hints_used
 

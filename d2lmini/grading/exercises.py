@@ -356,6 +356,19 @@ def gradient_fate(W):
     return "vanishes" if rho < 1 else "explodes"
 
 
+def one_unit_grad(w, b, x0=0.5, T=50, target=0.7):
+    """By autograd in float64 (the solution carries the derivatives forward)."""
+    f64 = torch.float64
+    w_ = torch.tensor(float(w), dtype=f64, requires_grad=True)
+    b_ = torch.tensor(float(b), dtype=f64, requires_grad=True)
+    x = torch.tensor(float(x0), dtype=f64) + 0 * (w_ + b_)  # T = 0: zero gradients
+    for _ in range(T):
+        x = w_ * torch.sigmoid(x) + b_
+    loss = (x - target) ** 2
+    dw, db = torch.autograd.grad(loss, (w_, b_))
+    return loss.item(), dw.item(), db.item()
+
+
 # ---------------------------------------------------------------- public cases
 def _rnn_params(d, h, seed, scale=0.5):
     g = _g(seed)
@@ -791,6 +804,20 @@ EXERCISES = [
             Case("symmetric", _a(torch.tensor([[0.6, 0.5], [0.5, 0.6]]))),
         ],
         kind="predict",
+    ),
+    Exercise(
+        "9.7-one-unit-grad",
+        "one_unit_grad",
+        3,
+        one_unit_grad,
+        [
+            Case("w=1, b=0, x0=0, T=1, target 0", _a(1.0, 0.0, 0.0, 1, 0.0)),
+            Case("w=1, b=0, x0=0, T=2, target 0", _a(1.0, 0.0, 0.0, 2, 0.0)),
+        ],
+        rtol=1e-6,
+        atol=1e-9,
+        rule="autograd",
+        kind="conceptual",
     ),
 ]
 

@@ -322,4 +322,11 @@ HIDDEN = {
         Case("diagonal 1.3 and 0.1", _a(torch.tensor([[1.3, 0.0], [0.0, 0.1]]))),
         Case("random 4×4 scaled", _a(torch.randn(4, 4, generator=_g(134)) * 0.2)),
     ],
+    "9.7-one-unit-grad": [
+        Case("T=0", _a(4.5, -5.0, 1.5, 0, 0.7)),
+        Case("the chapter's start (4.5, -5), T=50", _a(4.5, -5.0)),
+        Case("near the cliff (4.6, -2.4)", _a(4.6, -2.4)),
+        Case("on the cliff (4.6, -2.364)", _a(4.6, -2.364)),
+        Case("w=-3, T=20", _a(-3.0, 1.0, -1.0, 20, 0.2)),
+    ],
 }

@@ -481,6 +481,33 @@ HINTS = {
             "not at the largest singular value or at the entries.",
         ),
     ],
+    "9.7-one-unit-grad": [
+        (
+            "점화식 a_t = b_t + c_t a_(t-1)에서 c_t는 ∂x_t/∂x_(t-1)이고, b_t는 "
+            "x_(t-1)을 고정하고 x_t를 매개변수로 미분한 값입니다. c_t는 w와 b에 "
+            "똑같고 b_t만 다릅니다. x_0은 w와 b에 달려 있지 않으므로 a_0 = 0입니다.",
+            "In a_t = b_t + c_t a_(t-1), c_t is ∂x_t/∂x_(t-1) and b_t is the "
+            "derivative of x_t with respect to the parameter with x_(t-1) held "
+            "fixed. c_t is the same for w and for b; only b_t differs. x_0 depends "
+            "on neither w nor b, so a_0 = 0.",
+        ),
+        (
+            "σ'(x) = σ(x)(1 - σ(x))이므로 c_t = w σ(x_(t-1))(1 - σ(x_(t-1)))입니다. "
+            "w에 대한 b_t는 σ(x_(t-1)), b에 대한 b_t는 1입니다. 두 도함수는 상태를 "
+            "x_t로 바꾸기 전에, 즉 x_(t-1)을 써서 갱신하세요.",
+            "σ'(x) = σ(x)(1 - σ(x)), so c_t = w σ(x_(t-1))(1 - σ(x_(t-1))). The b_t "
+            "for w is σ(x_(t-1)), the b_t for b is 1. Update both derivatives "
+            "before the state becomes x_t, that is, with x_(t-1).",
+        ),
+        (
+            "T단계가 끝나면 연쇄 법칙으로 ∂L/∂w = 2(x_T - target) ∂x_T/∂w이고, "
+            "∂L/∂b도 같은 꼴입니다. T = 0이면 반복문이 한 번도 실행되지 않으므로 "
+            "두 기울기가 모두 0입니다.",
+            "After the T steps, the chain rule gives ∂L/∂w = 2(x_T - target) "
+            "∂x_T/∂w, and ∂L/∂b likewise. With T = 0 the loop never runs, so both "
+            "gradients are 0.",
+        ),
+    ],
 }
 
 EXPLAIN = {
