@@ -8,7 +8,7 @@ from .download import (
     read_timemachine,
     timemachine_path,
 )
-from .loader import TensorLoader
+from .loader import SequentialLoader, TensorLoader
 from .models import RNN, RNNLM, LinearRegression, Module, RNNLMScratch, RNNScratch
 from .ngram import NGramLM, bits_per_char, ngram_freqs, ngrams, zipf_fit
 from .plotting import figure_bytes, plot, plot_history, use_svg_display
@@ -21,6 +21,7 @@ from .training import (
     clip_gradients,
     evaluate_loss,
     evaluate_perplexity,
+    loss_by_context,
     perplexity,
 )
 from .utils import resolve_device, set_seed
@@ -35,6 +36,7 @@ __all__ = [
     "NGramLM",
     "RNNLMScratch",
     "RNNScratch",
+    "SequentialLoader",
     "SineData",
     "TensorLoader",
     "TimeMachine",
@@ -49,6 +51,7 @@ __all__ = [
     "figure_bytes",
     "hangul",
     "k_step_predictions",
+    "loss_by_context",
     "ngram_freqs",
     "ngrams",
     "perplexity",

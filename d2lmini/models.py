@@ -213,6 +213,15 @@ class RNNLMScratch(Module):
         return F.cross_entropy(Y_hat.reshape(-1, self.vocab_size), Y.reshape(-1))
 
     def batch_loss(self, batch):
+        return self.batch_loss_with_state(batch, None)[:2]
+
+    def batch_loss_with_state(self, batch, state):
+        """``(mean loss, number of tokens, final hidden state)`` of a minibatch
+        ``(X, Y)`` read from the hidden state ``state`` (``None``: zeros).
+
+        ``Trainer(stateful=True)`` hands the final state, detached, to the next
+        minibatch of the same streams: truncated BPTT.
+        """
         X, Y = _check_batch(batch, 2)
         if getattr(Y, "shape", None) != getattr(X, "shape", None):
             fail(
@@ -222,10 +231,10 @@ class RNNLMScratch(Module):
                 f"합니다. 받은 모양: {tuple(getattr(Y, 'shape', ()))}",
             )
         Y = self._ids(Y, "Y").long()
-        logits, _ = self.time_major_logits(X)  # stays time-major: no transpose copy
-        return F.cross_entropy(
-            logits.reshape(-1, self.vocab_size), Y.T.reshape(-1)
-        ), Y.numel()
+        # stays time-major: no transpose copy
+        logits, state = self.time_major_logits(X, state)
+        loss = F.cross_entropy(logits.reshape(-1, self.vocab_size), Y.T.reshape(-1))
+        return loss, Y.numel(), state
 
     @torch.no_grad()
     def predict(

@@ -2,9 +2,9 @@
 
 import torch
 
-from ._checks import choice, fail, positive_int, read_only
+from ._checks import choice, fail, flag, positive_int, read_only
 from .download import read_timemachine
-from .loader import TensorLoader
+from .loader import SequentialLoader, TensorLoader
 from .text import TOKEN_KINDS, Vocab, preprocess, tokenize
 
 
@@ -16,6 +16,13 @@ class TimeMachine:
     num_train - 1``; validation uses the ``num_val`` windows that start
     ``num_steps`` tokens after the last training window, so no token of a
     validation window (inputs or targets) appears in any training window.
+
+    ``sequential=True`` cuts the same training and validation text into
+    ``batch_size`` parallel streams instead (``SequentialLoader``): window
+    ``i + 1`` of a stream continues window ``i``, so the hidden state can be
+    carried from one minibatch to the next (``Trainer(stateful=True)``). The
+    training streams start at a random offset every epoch; the validation
+    streams at offset 0.
     """
 
     def __init__(
@@ -26,8 +33,10 @@ class TimeMachine:
         num_val=5000,
         token="char",
         root=None,
+        sequential=False,
     ):
         self.batch_size = batch_size
+        self._sequential = flag("sequential", sequential)
         self._num_steps = positive_int("num_steps", num_steps)
         self._num_train = positive_int("num_train", num_train)
         self._num_val = positive_int("num_val", num_val)
@@ -70,6 +79,9 @@ class TimeMachine:
     )
     num_val = property(lambda self: self._num_val, read_only("TimeMachine", "num_val"))
     token = property(lambda self: self._token, read_only("TimeMachine", "token"))
+    sequential = property(
+        lambda self: self._sequential, read_only("TimeMachine", "sequential")
+    )
 
     val_start = property(
         lambda self: self._num_train + self._num_steps,
@@ -98,8 +110,22 @@ class TimeMachine:
             vocab = Vocab(tokens)
         return vocab[tokens], vocab
 
+    def train_text(self):
+        """The training tokens: those of windows ``0 … num_train - 1`` with
+        their targets (``num_train + num_steps`` tokens)."""
+        return torch.tensor(self.corpus[: self.num_train + self.num_steps])
+
+    def val_text(self):
+        """The validation tokens: those of the validation windows with their
+        targets (``num_val + num_steps`` tokens from ``val_start``)."""
+        s = self.val_start
+        return torch.tensor(self.corpus[s : s + self.num_val + self.num_steps])
+
     def train_dataloader(self):
-        """Shuffled minibatches ``(X, Y)`` of shape ``(batch_size, num_steps)``."""
+        """Shuffled minibatches ``(X, Y)`` of shape ``(batch_size, num_steps)``;
+        with ``sequential=True``, consecutive windows of parallel streams."""
+        if self.sequential:
+            return SequentialLoader(self.train_text(), self.batch_size, self.num_steps)
         n = self.num_train
         return TensorLoader(
             (self.X[:n].contiguous(), self.Y[:n].contiguous()),
@@ -108,6 +134,11 @@ class TimeMachine:
         )
 
     def val_dataloader(self):
-        """Validation minibatches in corpus order."""
+        """Validation minibatches in corpus order (with ``sequential=True``,
+        parallel streams from offset 0)."""
+        if self.sequential:
+            return SequentialLoader(
+                self.val_text(), self.batch_size, self.num_steps, offset=0
+            )
         s, n = self.val_start, self.num_val
         return TensorLoader((self.X[s : s + n], self.Y[s : s + n]), self.batch_size)

@@ -5,7 +5,16 @@ import time
 
 import torch
 
-from ._checks import choice, fail, integer, non_negative, number, positive, positive_int
+from ._checks import (
+    choice,
+    fail,
+    flag,
+    integer,
+    non_negative,
+    number,
+    positive,
+    positive_int,
+)
 from ._model_checks import model_device
 from .progress import DISPLAY_MODES, make_progress
 from .utils import resolve_device, set_seed
@@ -122,18 +131,49 @@ def _check_model(model, needs=("batch_loss", "parameters")):
     return first
 
 
+def _check_stateful(model, loader):
+    """Carrying the state needs a language model and a sequential loader."""
+    if not hasattr(model, "batch_loss_with_state"):
+        fail(
+            f"stateful=True needs a language model with batch_loss_with_state "
+            f"(such as RNNLMScratch), got {type(model).__name__}.",
+            "stateful=True에는 batch_loss_with_state가 있는 언어 모델"
+            f"(RNNLMScratch 등)이 필요합니다. 받은 형식: {type(model).__name__}",
+            TypeError,
+        )
+    if not getattr(loader, "sequential", False):
+        fail(
+            "stateful=True needs a sequential loader, whose minibatches continue "
+            "each other (TimeMachine(..., sequential=True)); carrying the state "
+            "across shuffled windows would hand on unrelated text.",
+            "stateful=True에는 미니배치가 서로 이어지는 순차 로더"
+            "(TimeMachine(..., sequential=True))가 필요합니다. 무작위로 섞인 창 "
+            "사이에서 상태를 넘기면 관계없는 텍스트의 문맥을 넘기게 됩니다.",
+        )
+
+
 @torch.no_grad()
-def evaluate_loss(model, loader, device=None):
+def evaluate_loss(model, loader, device=None, stateful=False):
     """Item-weighted mean loss of ``model`` over every batch of ``loader`` (in eval
-    mode; the model's mode is restored afterwards, even after an error or Ctrl-C)."""
+    mode; the model's mode is restored afterwards, even after an error or Ctrl-C).
+
+    ``stateful=True`` (a sequential loader) carries the hidden state from one
+    minibatch to the next instead of starting every window from zeros."""
     _check_model(model)
+    if stateful:
+        _check_stateful(model, loader)
     device = model_device(model, device)
     was_training = model.training
     model.eval()
     try:
         total, count = torch.zeros((), dtype=torch.float64, device=device), 0
+        state = None
         for batch in loader:
-            loss, n = model.batch_loss([b.to(device) for b in batch])
+            batch = [b.to(device) for b in batch]
+            if stateful:
+                loss, n, state = model.batch_loss_with_state(batch, state)
+            else:
+                loss, n = model.batch_loss(batch)
             total += loss.double() * n
             count += n
     finally:
@@ -167,11 +207,25 @@ class Trainer:
 
     If the training loss becomes NaN or infinite, ``fit`` stops at once with
     ``TrainingDiverged``; ``history`` then holds the epochs completed before.
+
+    ``stateful=True`` (with ``TimeMachine(..., sequential=True)``) is truncated
+    BPTT as practitioners run it: the last hidden state of a minibatch becomes
+    the initial state of the next one, ``detach()``ed so that backpropagation
+    stops at the boundary; every epoch (new streams) starts from zeros, and
+    validation carries the state too. The default, ``stateful=False``, starts
+    every window from zeros.
     """
 
     def __init__(
-        self, max_epochs, gradient_clip_val=0, device="auto", seed=0, display="auto"
+        self,
+        max_epochs,
+        gradient_clip_val=0,
+        device="auto",
+        seed=0,
+        display="auto",
+        stateful=False,
     ):
+        self.stateful = flag("stateful", stateful)
         self.max_epochs = positive_int("max_epochs", max_epochs)
         self.gradient_clip_val = non_negative("gradient_clip_val", gradient_clip_val)
         self.device = resolve_device(device)
@@ -201,6 +255,9 @@ class Trainer:
             set_seed(self.seed)
         model.to(self.device)
         train_loader, val_loader = data.train_dataloader(), data.val_dataloader()
+        if self.stateful:
+            _check_stateful(model, train_loader)
+            _check_stateful(model, val_loader)
         self._materialize_lazy(model, train_loader)
         keys = ["epoch", "train_loss", "val_loss"]
         if model.reports_perplexity:
@@ -213,7 +270,7 @@ class Trainer:
         try:
             for epoch in range(1, self.max_epochs + 1):
                 train_loss = self._train_epoch(model, train_loader, lr, epoch)
-                val_loss = evaluate_loss(model, val_loader, self.device)
+                val_loss = evaluate_loss(model, val_loader, self.device, self.stateful)
                 self._record(model, epoch, train_loss, val_loss)
                 progress.epoch_end(self.history)
             finished = True
@@ -227,8 +284,14 @@ class Trainer:
         model.train()
         params = [p for p in model.parameters() if p.requires_grad]
         total, count = torch.zeros((), dtype=torch.float64, device=self.device), 0
+        state = None  # stateful: new streams every epoch start from zeros
         for step, batch in enumerate(loader, 1):
-            loss, n = model.batch_loss([b.to(self.device) for b in batch])
+            batch = [b.to(self.device) for b in batch]
+            if self.stateful:
+                loss, n, state = model.batch_loss_with_state(batch, state)
+                state = state.detach()  # truncated BPTT: no gradient across
+            else:
+                loss, n = model.batch_loss(batch)
             if not math.isfinite(loss.item()):
                 self._diverged(epoch, step, loss.item())
             for p in params:
@@ -303,3 +366,41 @@ class Trainer:
                 "아직 그릴 것이 없습니다. 먼저 trainer.fit(model, data)를 호출하세요.",
             )
         return plot_history(self.history, axes=axes)
+
+
+@torch.no_grad()
+def loss_by_context(model, tokens, context, num_seqs=256, device=None):
+    """Mean cross-entropy of each prediction against how much the model has read.
+
+    Reads ``num_seqs`` stretches of ``context + 1`` tokens of ``tokens``, their
+    starts spread evenly, each from a zero hidden state. Entry ``t`` of the
+    returned float64 tensor (length ``context``) is the mean cross-entropy of
+    the prediction made after reading ``t + 1`` tokens (``exp`` of it: the
+    perplexity at that context length); the model's mode is restored.
+    """
+    _check_model(model, ("time_major_logits", "parameters"))
+    context = positive_int("context", context)
+    num_seqs = positive_int("num_seqs", num_seqs)
+    tokens = torch.as_tensor(tokens, dtype=torch.long).reshape(-1)
+    last = len(tokens) - context - 1  # the latest start with a target left
+    if last < 0:
+        fail(
+            f"context={context} needs at least {context + 1} tokens, "
+            f"got {len(tokens)}.",
+            f"context={context}에는 토큰이 {context + 1}개 이상 필요합니다. "
+            f"받은 토큰: {len(tokens)}개",
+        )
+    device = model_device(model, device)
+    starts = torch.linspace(0, last, num_seqs).round().long()
+    idx = starts[:, None] + torch.arange(context + 1)
+    windows = tokens[idx].to(device)  # (num_seqs, context + 1)
+    was_training = model.training
+    model.eval()
+    try:
+        logits, _ = model.time_major_logits(windows[:, :-1])  # (context, seqs, V)
+    finally:
+        model.train(was_training)
+    losses = torch.nn.functional.cross_entropy(
+        logits.permute(1, 2, 0), windows[:, 1:], reduction="none"
+    )  # (seqs, context)
+    return losses.double().mean(0).cpu()

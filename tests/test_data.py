@@ -124,3 +124,69 @@ def test_errors_are_bilingual():
     with pytest.raises(ValueError) as err:
         SineData(batch_size=0)
     assert "must be at least 1" in str(err.value) and "1 이상" in str(err.value)
+
+
+# ---------------------------------------------------------------- sequential loader
+@pytest.mark.parametrize("offset", [0, 1, 6])
+def test_sequential_streams_reassemble_the_text(offset):
+    tokens = torch.arange(1000) * 7 % 31  # any sequence with repeats
+    loader = d2lmini.SequentialLoader(tokens, batch_size=4, num_steps=7, offset=offset)
+    batches = list(loader)
+    assert len(batches) == len(loader) == ((1000 - 6 - 1) // 4) // 7
+    Xs = torch.cat([X for X, _ in batches], dim=1)  # window i+1 continues window i
+    Ys = torch.cat([Y for _, Y in batches], dim=1)
+    L = (1000 - offset - 1) // 4  # tokens per stream
+    for b in range(4):  # row b is one stretch of the text, from offset + b L
+        start = offset + b * L
+        assert torch.equal(Xs[b], tokens[start : start + Xs.shape[1]])
+        assert torch.equal(Ys[b], tokens[start + 1 : start + 1 + Xs.shape[1]])
+    for X, Y in batches:
+        assert X.shape == Y.shape == (4, 7)
+    # the streams, laid end to end, are the text from the offset on
+    full = torch.cat(list(loader.streams(offset)[0]))
+    assert torch.equal(full, tokens[offset : offset + 4 * L])
+
+
+def test_sequential_offset_is_random_and_seeded():
+    tokens = torch.arange(500)
+    loader = d2lmini.SequentialLoader(tokens, batch_size=2, num_steps=10)
+    firsts = []
+    for seed in range(30):
+        d2lmini.set_seed(seed)
+        firsts.append(int(next(iter(loader))[0][0, 0]))
+    assert set(firsts) <= set(range(10)) and len(set(firsts)) > 5
+    d2lmini.set_seed(3)
+    a = [X for X, _ in loader]
+    d2lmini.set_seed(3)
+    b = [X for X, _ in loader]
+    assert all(torch.equal(x, y) for x, y in zip(a, b))
+
+
+def test_sequential_loader_refuses_too_little_text():
+    with pytest.raises(ValueError, match="too short for one window"):
+        d2lmini.SequentialLoader(torch.arange(50), batch_size=8, num_steps=7)
+
+
+def test_time_machine_sequential_uses_the_same_text(char_data):
+    seq = TimeMachine(
+        batch_size=8, num_steps=16, num_train=2000, num_val=1000, sequential=True
+    )
+    assert seq.sequential and not char_data.sequential
+    # the training text is what the shuffled windows cover, and no more
+    text = seq.train_text()
+    assert len(text) == 2000 + 16
+    assert torch.equal(text[:-16], char_data.X[:2000, 0])
+    assert torch.equal(text[-16:], char_data.Y[1999])
+    val = seq.val_text()
+    s = char_data.val_start
+    assert torch.equal(val[:-16], char_data.X[s : s + 1000, 0])
+    # validation streams start at offset 0, every pass the same
+    v1 = [X for X, _ in seq.val_dataloader()]
+    v2 = [X for X, _ in seq.val_dataloader()]
+    assert all(torch.equal(x, y) for x, y in zip(v1, v2))
+    assert torch.equal(v1[0][0], val[:16])
+    train = seq.train_dataloader()
+    assert getattr(train, "sequential", False)
+    assert not getattr(char_data.train_dataloader(), "sequential", False)
+    with pytest.raises(AttributeError):
+        seq.sequential = False
