@@ -1,7 +1,10 @@
 """Chapter 9.5's controls (text generator, clipping threshold) and its equivalences: the
 chapter's own RNN, one-hot, output layer, clipping and decoding against d2lmini's."""
 
+import importlib.util
+import json
 import math
+import pathlib
 
 import matplotlib.pyplot as plt
 import pytest
@@ -278,3 +281,158 @@ def test_clipping_panel(ns):
             assert result["clipped"] == off["unclipped"]  # nothing was clipped
         plt.close("all")
     assert len(ns["THETAS"]) <= 24 and ns["THETAS"][0] == ("off", 0)
+
+
+# ------------------------------------------------------ 9.5.6 stateful training
+RESULTS = (
+    pathlib.Path(__file__).resolve().parent.parent / "tools" / "stateful_bptt.json"
+)
+
+
+def _stateful_tool():
+    spec = importlib.util.spec_from_file_location(
+        "stateful_bptt", RESULTS.with_suffix(".py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def results():
+    return json.loads(RESULTS.read_text())
+
+
+def test_sequential_minibatches_continue_each_other(ns):
+    X1, Y1, X2 = ns["X1"], ns["Y1"], ns["X2"]
+    assert X1.shape == X2.shape == (32, 32)
+    assert torch.equal(X2[:, 0], Y1[:, -1])  # what the chapter prints
+    text = ns["seq_data"].train_text()
+    loader = ns["seq_data"].train_dataloader()
+    # row b is the text from d + b L on, for the offset d drawn with seed 0
+    (d,) = [d for d in range(32) if torch.equal(text[d : d + 32], X1[0])]
+    L = loader.stream_length(d)
+    for b in (0, 1, 31):
+        assert torch.equal(X1[b], text[d + b * L : d + b * L + 32])
+        assert torch.equal(X2[b], text[d + b * L + 32 : d + b * L + 64])
+    assert len(loader) == 9
+
+
+def test_results_file_records_its_command(results):
+    meta = results["meta"]
+    assert meta["command"].endswith("tools/stateful_bptt.py")
+    assert (meta["text_chars"], meta["batch_size"], meta["context"]) == (
+        10_032,
+        32,
+        200,
+    )
+    tool = _stateful_tool()
+    assert meta["full"] == json.loads(json.dumps(tool.FULL))
+    assert sorted(results["context"]) == ["32", "8"]
+    for runs in results["context"].values():
+        for run in runs:
+            assert run["epochs"] == tool.FULL["epochs"]
+            assert len(run["context_ppl"]) == 200
+    assert sorted({r["num_steps"] for r in results["num_steps"]}) == list(
+        tool.FULL["sweep"]
+    )
+
+
+def test_results_file_small_version_recomputes(results, data_dir):
+    """The tool's short version, run again, gives the file's ``small`` entry."""
+    tool = _stateful_tool()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the tool runs
+    try:
+        again = tool.small()
+    finally:
+        torch.set_num_threads(threads)
+    stored = results["small"]
+    assert again["untrained_context_ppl"] == pytest.approx(
+        stored["untrained_context_ppl"], rel=1e-3
+    )
+    assert sorted(again["context"]) == sorted(stored["context"]) == ["8"]
+    pairs = [*zip(again["context"]["8"], stored["context"]["8"], strict=True)]
+    pairs += zip(again["num_steps"], stored["num_steps"], strict=True)
+    for mine, theirs in pairs:
+        for k in ("num_steps", "stateful", "epochs", "updates"):
+            assert mine[k] == theirs[k]
+        for k in ("val_ppl", "context_ppl"):
+            assert mine[k] == pytest.approx(theirs[k], rel=0.05)
+        assert mine["long_ppl"] == pytest.approx(theirs["long_ppl"], rel=0.05)
+
+
+def _ppl_after(curve, k):
+    return curve[k - 1]
+
+
+@pytest.mark.parametrize("num_steps", ["8", "32"])
+def test_both_models_stop_improving_after_about_ten_characters(results, num_steps):
+    """9.5.6.1: the curves fall over the first characters, then stay flat long
+    before num_steps (8 or 32): within 2% from 10 to 200 characters."""
+    for run in results["context"][num_steps]:
+        curve = run["context_ppl"]
+        plateau = curve[199]
+        assert _ppl_after(curve, 1) > 1.4 * plateau  # a steep start
+        for k in range(10, 201):
+            assert abs(curve[k - 1] / plateau - 1) < 0.02, (run["stateful"], k)
+
+
+def test_chapter_model_stops_improving_too(ns):
+    curve = ns["chapter_curve"]
+    assert curve[0] > 1.4 * curve[-1]
+    assert all(abs(curve[k - 1] / curve[-1] - 1) < 0.03 for k in range(10, 201))
+
+
+@pytest.mark.parametrize(
+    "num_steps, reset, stateful", [("32", 6.9, 7.1), ("8", 6.4, 6.8)]
+)
+def test_carrying_the_state_does_not_help(results, num_steps, reset, stateful):
+    """The quoted perplexities after 200 characters, rounded, and the order."""
+    r, s = results["context"][num_steps]
+    assert not r["stateful"] and s["stateful"]
+    assert round(r["context_ppl"][-1], 1) == reset
+    assert round(s["context_ppl"][-1], 1) == stateful
+    assert r["long_ppl"] < s["long_ppl"]  # over 100-200 characters as well
+    # and from a zero state the stateful model does worst
+    assert s["context_ppl"][0] > r["context_ppl"][0]
+
+
+def test_trainer_numbers_reverse_the_order_at_eight(results):
+    r, s = results["context"]["8"]
+    assert s["val_ppl"][-1] < r["val_ppl"][-1]  # stateful looks better ...
+    assert s["context_ppl"][-1] > r["context_ppl"][-1]  # ... but is not
+    r32, s32 = results["context"]["32"]
+    assert r32["val_ppl"][-1] < s32["val_ppl"][-1]  # only "for num_steps 8"
+
+
+def test_same_minibatches_for_both_models(results):
+    for runs in results["context"].values():
+        r, s = runs
+        assert r["updates"] == s["updates"] and r["epochs"] == s["epochs"] == 200
+
+
+def test_truncation_length_sweep_claims(results):
+    """9.5.6.2: updates per epoch, perplexities after 60 epochs, speed."""
+    sweep = {(r["num_steps"], r["stateful"]): r for r in results["num_steps"]}
+    seconds = {
+        (r["num_steps"], r["stateful"]): r["seconds"]
+        for r in results["seconds_per_epoch"]
+    }
+    assert {r["epochs"] for r in sweep.values()} == {60}
+    assert sweep[8, True]["updates"] // 60 == 39
+    assert sweep[64, True]["updates"] // 60 == 4
+    for stateful in (False, True):
+        assert 6.65 <= sweep[8, stateful]["long_ppl"] <= 6.95  # "about 6.7-6.9"
+        assert round(sweep[64, stateful]["long_ppl"], 1) == 9.7
+        # fewer steps per window: lower perplexity after the same epochs
+        ppl = [sweep[n, stateful]["long_ppl"] for n in (8, 16, 32, 64)]
+        assert ppl == sorted(ppl)
+        # "about twice as long as with 32 or 64"
+        ratio = seconds[8, stateful] / min(seconds[32, stateful], seconds[64, stateful])
+        assert 1.5 < ratio < 3
+    # the two methods differ much less than num_steps 8 and 64 do
+    spread = sweep[64, False]["long_ppl"] - sweep[8, False]["long_ppl"]
+    for n in (8, 16, 32, 64):
+        gap = abs(sweep[n, False]["long_ppl"] - sweep[n, True]["long_ppl"])
+        assert gap < 0.1 * spread
