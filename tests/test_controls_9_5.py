@@ -436,3 +436,26 @@ def test_truncation_length_sweep_claims(results):
     for n in (8, 16, 32, 64):
         gap = abs(sweep[n, False]["long_ppl"] - sweep[n, True]["long_ppl"])
         assert gap < 0.1 * spread
+
+
+def test_zero_start_explains_only_the_first_characters(results):
+    """9.5.6.1 quotes 18.80 against 10.14 at k = 1 (num_steps 8); the gap after
+    200 characters remains."""
+    r, s = results["context"]["8"]
+    assert f"{s['context_ppl'][0]:.2f}" == "18.80"
+    assert f"{r['context_ppl'][0]:.2f}" == "10.14"
+    assert s["context_ppl"][-1] > r["context_ppl"][-1]
+
+
+def test_long_windows_drop_the_tails_of_the_streams(data_dir):
+    """9.5.6.2: streams of about 313 characters; an epoch of the sweep reads
+    nearly all of the text with num_steps 8, about 92% with 32, 82% with 64."""
+    tool = _stateful_tool()
+    share = {}
+    for n in (8, 32, 64):
+        loader = tool.data_for(n).train_dataloader()
+        assert loader.stream_length(0) == 313
+        share[n] = [len(loader) * n / loader.stream_length(d) for d in range(n)]
+    assert min(share[8]) > 0.99
+    assert {round(x, 2) for x in share[32]} <= {0.92}
+    assert {round(x, 2) for x in share[64]} <= {0.82}

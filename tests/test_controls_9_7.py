@@ -341,7 +341,8 @@ def test_windows_come_from_the_validation_text(ns):
 
 def test_training_lengthens_the_memory_but_it_stays_short(ns):
     """The prose: before 0.11 at k = 1 and ~4e-5 at k = 4; after ~0.4, ~0.01, ~4e-5 at
-    k = 1, 4, 8; below 1% from k = 5 on; below 1e-9 at k = 16; perplexity ~14.5."""
+    k = 1, 4, 8 steps back (about 1% at k = 4, far below 0.01% at k = 8); below 1e-9
+    at k = 16; perplexity ~14.5."""
     before, after = ns["memory"]["before training"], ns["after"]
     assert ns["char_history"]["val_ppl"][-1] == pytest.approx(14.5, rel=0.05)
     assert float(before[1]) == pytest.approx(0.11, rel=0.1)  # not trained: exact-ish
@@ -349,8 +350,8 @@ def test_training_lengthens_the_memory_but_it_stays_short(ns):
     assert all(after[k] > before[k] for k in range(1, ns["K_MAX"] + 1))
     assert 0.3 < float(after[1]) < 0.5
     assert 0.005 < float(after[4]) < 0.02
-    assert float(after[5]) < 0.01  # "다섯 단계 이상 … 1%에도 못 미칩니다"
-    assert 1e-5 < float(after[8]) < 1e-4
+    assert float(after[5]) < 0.01  # the curve keeps falling after k = 4
+    assert 1e-5 < float(after[8]) < 1e-4  # far below 0.01%
     assert float(after[16]) < 1e-9
 
 
@@ -401,8 +402,9 @@ def test_clipping_bounds_every_step(ns, threshold):
 
 
 def test_thresholds_too_small_just_right_too_large(ns):
-    """The prose: 1 and 2 never reach the cliff; 20 reaches a loss below 0.01 (and
-    does not clip on the plain); 1000 takes a step of 10 at the cliff."""
+    """The prose: with 1 the loss never gets below 0.01 (nor with 2); 20 reaches a
+    loss below 0.01 (and does not clip on the plain); 1000 takes a step of 10 at the
+    cliff and does not get below 0.01 either."""
     run = ns["sgd_path"]
     for small in (1.0, 2.0):
         assert float(run(small)["loss"].min()) > 10
