@@ -1021,7 +1021,7 @@ def test_alt_split_and_search_particles_agree():
     assert sorted(words) == sorted(bilingual.PARTICLES)
 
 
-def test_printed_edition_in_each_language(book, tmp_path):
+def test_printed_edition_in_each_language(book, browser, tmp_path):
     """tools/make_pdf.py (make pdf) prints pages of the built book into one A4 PDF per
     language: cover, contents, page numbers, an outline of the pages and their sections,
     text in that language only, formulas as text, no controls or folded hints."""
@@ -1031,7 +1031,7 @@ def test_printed_edition_in_each_language(book, tmp_path):
     import make_pdf
 
     pages = ["intro", "exercises/9_3_language_models"]  # text, formulas, code, outputs
-    written = make_pdf.make_pdfs(HTML, tmp_path, pages)
+    written = make_pdf.make_pdfs(HTML, tmp_path, pages, browser=browser)
     assert [p.name for p in written] == ["rnn-course-ko.pdf", "rnn-course-en.pdf"]
     hangul = {}
     for path, lang in zip(written, LANGS, strict=True):

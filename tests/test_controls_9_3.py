@@ -226,7 +226,8 @@ def test_the_prose_quotes_the_computed_korean_comparison(ns):
     assert min(range(1, 7), key=lambda n: results["jamo", n][0]) == 4
     (ppl_s, bpc_s), (ppl_j, bpc_j) = results["syllable", 2], results["jamo", 4]
     assert (
-        f"퍼플렉서티는 {ppl_j:.2f}로" in source and f"{ppl_s:.2f}보다 네 배" in source
+        f"퍼플렉서티는 {ppl_j:.2f}로" in source
+        and f"{ppl_s:.2f}의 4분의 1에도 못 미칩니다" in source
     )
     assert f"has perplexity {ppl_j:.2f}" in source and f"than the {ppl_s:.2f}" in source
     assert ppl_s / ppl_j > 4

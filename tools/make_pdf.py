@@ -124,13 +124,28 @@ FOOTER = (
 )
 
 
-def make_pdfs(html_dir: pathlib.Path, out_dir: pathlib.Path, pages: list[str]):
-    """Write ``rnn-course-<lang>.pdf`` for each language; return their paths."""
+def make_pdfs(
+    html_dir: pathlib.Path, out_dir: pathlib.Path, pages: list[str], browser=None
+):
+    """Write ``rnn-course-<lang>.pdf`` for each language; return their paths.
+    ``browser``: a running Playwright chromium (the tests'), else one is started."""
     from playwright import sync_api
 
+    if browser is not None:
+        return print_all(browser, html_dir, out_dir, pages)
     chromium = find_chromium()
     if chromium is None:
         sys.exit("make_pdf: no chromium found (bash tools/install_browser.sh)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            return print_all(browser, html_dir, out_dir, pages)
+        finally:
+            browser.close()
+
+
+def print_all(browser, html_dir: pathlib.Path, out_dir: pathlib.Path, pages: list[str]):
+    """Serve ``html_dir`` on loopback; print one PDF per language with ``browser``."""
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
@@ -142,36 +157,33 @@ def make_pdfs(html_dir: pathlib.Path, out_dir: pathlib.Path, pages: list[str]):
     base = f"http://127.0.0.1:{server.server_port}/"
     written = []
     try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            for lang, locale in LANGS.items():
-                context = browser.new_context(locale=locale)
-                page = context.new_page()
-                page.set_default_timeout(TIMEOUT_MS)
-                parts = []
-                for name in pages:
-                    page.goto(f"{base}{name}.html?lang={lang}", wait_until="load")
-                    page.evaluate("document.fonts.ready.then(() => true)")
-                    parts.append(page.evaluate(ARTICLE))
-                page.set_content(
-                    print_document(parts, lang, base, html_dir), wait_until="load"
-                )
+        for lang, locale in LANGS.items():
+            context = browser.new_context(locale=locale)
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            parts = []
+            for name in pages:
+                page.goto(f"{base}{name}.html?lang={lang}", wait_until="load")
                 page.evaluate("document.fonts.ready.then(() => true)")
-                out = out_dir / f"rnn-course-{lang}.pdf"
-                page.pdf(
-                    path=str(out),
-                    format="A4",
-                    print_background=True,
-                    display_header_footer=True,
-                    header_template="<span></span>",
-                    footer_template=FOOTER,
-                    prefer_css_page_size=True,
-                    outline=True,
-                    tagged=True,
-                )
-                written.append(out)
-                context.close()
-            browser.close()
+                parts.append(page.evaluate(ARTICLE))
+            page.set_content(
+                print_document(parts, lang, base, html_dir), wait_until="load"
+            )
+            page.evaluate("document.fonts.ready.then(() => true)")
+            out = out_dir / f"rnn-course-{lang}.pdf"
+            page.pdf(
+                path=str(out),
+                format="A4",
+                print_background=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=FOOTER,
+                prefer_css_page_size=True,
+                outline=True,
+                tagged=True,
+            )
+            written.append(out)
+            context.close()
     finally:
         server.shutdown()
         server.server_close()

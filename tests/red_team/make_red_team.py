@@ -299,8 +299,8 @@ finally:
 
 HUGE_OUTPUT = """
 import sys, torch
-print("x" * 50_000_000)
-sys.stderr.write("y" * 50_000_000)
+print("x" * 10_000_000)  # far past the grader's cap; quick on a loaded machine
+sys.stderr.write("y" * 10_000_000)
 
 def bptt_grads(inputs, H0, W_xh, W_hh, b_h, G):
     return torch.zeros(60_000_000), "z" * 30_000_000, [0.0] * 5_000_000
