@@ -181,6 +181,12 @@ def chapter_source():
     ).read_text()
 
 
+def test_the_korean_section_leaves_the_chapters_names_alone(ns):
+    # the exercises after 9.6.5 build Time Machine models with V
+    assert ns["V"] == len(ns["data"].vocab) == 28
+    assert ns["tiny"].vocab.idx_to_token == ns["data"].vocab.idx_to_token
+
+
 def test_korean_windows_cover_the_same_text_once(ns):
     data, text = ns["ko_data"], ns["ko_text"]
     assert ns["ko_train"] + ns["ko_val"] == text
