@@ -428,9 +428,9 @@ def test_truncation_length_sweep_claims(results):
         # fewer steps per window: lower perplexity after the same epochs
         ppl = [sweep[n, stateful]["long_ppl"] for n in (8, 16, 32, 64)]
         assert ppl == sorted(ppl)
-        # "about twice as long as with 32 or 64"
+        # "1.6 to 2.6 times as long as with 32 or 64" (the recorded timings)
         ratio = seconds[8, stateful] / min(seconds[32, stateful], seconds[64, stateful])
-        assert 1.5 < ratio < 3
+        assert 1.55 < ratio < 2.65
     # the two methods differ much less than num_steps 8 and 64 do
     spread = sweep[64, False]["long_ppl"] - sweep[8, False]["long_ppl"]
     for n in (8, 16, 32, 64):
