@@ -322,22 +322,13 @@ def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) 
     context["language"] = STATIC_LANG
     if "body" in context:
         context["body"] = split_alt(context["body"])
-        # every page is given the math assets; a page without math does not need them
-        if 'class="math' not in context["body"]:
-            if "script_files" in context:
-                context["script_files"] = [
-                    js
-                    for js in context["script_files"]
-                    if "mathjax" not in (js.filename or "").lower()
-                    and "MathJax"
-                    not in str(getattr(js, "attributes", {}).get("body", ""))
-                ]
-            if "css_files" in context:
-                context["css_files"] = [
-                    css
-                    for css in context["css_files"]
-                    if "katex" not in (getattr(css, "filename", "") or "").lower()
-                ]
+        # every page is given KaTeX's stylesheet; a page without math does not need it
+        if 'class="math' not in context["body"] and "css_files" in context:
+            context["css_files"] = [
+                css
+                for css in context["css_files"]
+                if "katex" not in (getattr(css, "filename", "") or "").lower()
+            ]
 
 
 def static_changed(app: Sphinx, env, added, changed, removed) -> list[str]:
