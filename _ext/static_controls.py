@@ -1,7 +1,7 @@
 """Controls that move in the static book (a local Sphinx extension of rnn-course).
 
-``d2lmini.widgets.controls`` precomputes its frames when the kernel finds
-``D2LMINI_STATIC_FRAMES`` in its environment (see ``d2lmini/static_frames.py``). This
+``d2lmini.controls.controls`` precomputes its frames when the kernel finds
+``D2LMINI_STATIC_FRAMES`` in its environment (see ``d2lmini/controls/frames.py``). This
 extension
 
 * sets that variable when the build starts, to ``<jupyter cache>/d2lmini_frames``: the

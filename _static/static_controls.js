@@ -217,7 +217,7 @@
         pre.textContent = prefix ? model.generate(
           prefix, parseInt(field("num_preds").value, 10),
           mode === "sampling" ? parseFloat(field("temperature").value) : 0,
-          parseInt(field("seed").value, 10)) : "Type a prefix. · 시작 글자를 입력하세요.";
+          parseInt(field("seed").value, 10)) : "시작 글자를 입력하세요. · Type a prefix.";
         panel.removeAttribute("aria-busy");
         panel.dataset.shown = "true";
       });

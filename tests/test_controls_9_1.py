@@ -1,10 +1,10 @@
-"""Chapter 9.1's controls (the tau and k sliders) and d2lmini.widgets.controls."""
+"""Chapter 9.1's controls (the tau and k sliders) and d2lmini.controls.controls."""
 
 import ipywidgets
 import matplotlib.pyplot as plt
 import pytest
 
-from d2lmini.widgets import NOTE, Controls, controls
+from d2lmini.controls import NOTE, Controls, controls
 
 CHAPTER = "9_1_sequences"  # the `ns` fixture (conftest.py) runs this chapter's code
 

@@ -214,11 +214,11 @@ def test_korean_bits_are_the_bits_of_the_whole_held_out_text(ns):
     """Recompute each RNN's bits per character token by token in float64."""
     import numpy as np
 
-    from d2lmini import static_frames
+    from d2lmini.controls import model_export
 
     train, val = ns["ko_train"], ns["ko_val"]
     for kind, d in ns["ko_data"].items():
-        m = static_frames.export_char_model(ns["ko_models"][kind], d.vocab)
+        m = model_export.export_char_model(ns["ko_models"][kind], d.vocab)
         W_xh, W_hh, b_h, W_hq, b_q = (
             np.array(m[k]) for k in ("W_xh", "W_hh", "b_h", "W_hq", "b_q")
         )
@@ -289,11 +289,11 @@ def test_korean_generator_greedy_in_the_page_equals_python(ns):
     """The static page's generator (float64 JavaScript) picks the same characters."""
     import numpy as np
 
-    from d2lmini import static_frames
+    from d2lmini.controls import model_export
 
     panel, model = ns["ko_panel"], ns["ko_models"]["syllable"]
     vocab = ns["ko_data"]["syllable"].vocab
-    m = static_frames.export_char_model(model, vocab)
+    m = model_export.export_char_model(model, vocab)
     W_xh, W_hh, b_h, W_hq, b_q = (
         np.array(m[k]) for k in ("W_xh", "W_hh", "b_h", "W_hq", "b_q")
     )

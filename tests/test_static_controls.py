@@ -1,11 +1,11 @@
 """Controls that move in the static book (issue 12), in a real browser.
 
-* Every panel of ``d2lmini.widgets.controls`` on every chapter page: each control is
+* Every panel of ``d2lmini.controls.controls`` on every chapter page: each control is
   moved (range inputs by value and by the keyboard, buttons, selects, check boxes, by
   touch at 390 px) and the figure(s) and text must become the frame the build
   computed for those values (``_static/frames/<id>.json``). Frames are fetched only
   when a panel is touched.
-* ``d2lmini.widgets.text_generator`` on a small test book (``tests/static_book``, built
+* ``d2lmini.controls.text_generator`` on a small test book (``tests/static_book``, built
   into a temp folder): the page's forward pass gives the Python model's next-token
   probabilities (to 1e-5) and its greedy continuations, for ``RNNLMScratch`` and
   ``RNNLM``.

@@ -1,4 +1,4 @@
-"""d2lmini.widgets without a browser: grids, frames,
+"""d2lmini.controls without a browser: grids, frames,
 the static placeholder, text_generator."""
 
 import json
@@ -14,23 +14,23 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 import d2lmini
-from d2lmini import static_frames
-from d2lmini.static_frames import grid_of, grid_points
-from d2lmini.widgets import Controls, controls, text_generator
+from d2lmini.controls import Controls, controls, fork_pool, model_export, text_generator
+from d2lmini.controls.frames import BUDGET_ENV, ENV
+from d2lmini.controls.grid import grid_of, grid_points
 
 
 @pytest.fixture
 def shown(monkeypatch):
     """What the panel displays (instead of a notebook's output area)."""
     items = []
-    monkeypatch.setattr("d2lmini.widgets.display", items.append)
+    monkeypatch.setattr("d2lmini.controls.panel.display", items.append)
     monkeypatch.setattr("IPython.display.display", items.append)
     return items
 
 
 @pytest.fixture
 def frames(monkeypatch, tmp_path):
-    monkeypatch.setenv(static_frames.ENV, str(tmp_path))
+    monkeypatch.setenv(ENV, str(tmp_path))
     return tmp_path
 
 
@@ -92,7 +92,7 @@ def test_small_products_are_full_grids_large_ones_go_one_control_at_a_time():
 
 # ---------------------------------------------------------------- controls
 def test_without_the_variable_nothing_changes(monkeypatch, shown, tmp_path):
-    monkeypatch.delenv(static_frames.ENV, raising=False)
+    monkeypatch.delenv(ENV, raising=False)
     panel = controls(draw, a=w.IntSlider(value=3, min=0, max=9))
     assert panel.last == 6
     assert isinstance(shown[0], plt.Figure)
@@ -174,7 +174,7 @@ def tiny_lm(kind):
 @pytest.mark.parametrize("kind", ["scratch", "torch"])
 def test_exported_weights_give_the_models_logits(kind):
     model, vocab = tiny_lm(kind)
-    m = static_frames.export_char_model(model, vocab)
+    m = model_export.export_char_model(model, vocab)
     W_xh, W_hh, b_h, W_hq, b_q = (
         np.array(m[k]) for k in ("W_xh", "W_hh", "b_h", "W_hq", "b_q")
     )
@@ -193,7 +193,7 @@ def test_exported_weights_give_the_models_logits(kind):
 
 
 def test_text_generator_in_a_kernel_prints_predict(monkeypatch, shown, capsys):
-    monkeypatch.delenv(static_frames.ENV, raising=False)
+    monkeypatch.delenv(ENV, raising=False)
     model, vocab = tiny_lm("scratch")
     gen = text_generator(model, vocab, prefix="the", num_preds=10)
     assert gen.last == model.predict("the", 10, vocab)
@@ -214,8 +214,26 @@ def test_text_generator_in_the_static_book_exports_its_model(frames, shown):
     assert m["kind"] == "textgen" and m["model"]["tokens"] == vocab.idx_to_token
 
 
+def test_the_pages_generator_takes_its_ranges_from_the_widgets():
+    from d2lmini.controls.textgen import page_html
+
+    widgets = {
+        "prefix": w.Text(value="a <b>"),
+        "num_preds": w.IntSlider(value=30, min=5, max=300, step=5),
+        "mode": w.ToggleButtons(options=["greedy", "sampling"], value="sampling"),
+        "temperature": w.FloatSlider(value=0.75, min=0.25, max=3.0, step=0.25),
+        "seed": w.IntSlider(value=7, min=1, max=9),
+    }
+    html = page_html("p0", widgets, "text")
+    assert 'data-name="num_preds" min="5" max="300" step="5" value="30"' in html
+    assert 'data-name="temperature" min="0.25" max="3" step="0.25" value="0.75"' in html
+    assert 'data-name="seed" min="1" max="9" step="1" value="7"' in html
+    assert 'data-mode="sampling" aria-pressed="true"' in html
+    assert 'value="a &lt;b&gt;"' in html
+
+
 def test_a_slow_panel_is_not_precomputed_and_says_so(frames, shown, monkeypatch):
-    monkeypatch.setenv(static_frames.BUDGET_ENV, "0")
+    monkeypatch.setenv(BUDGET_ENV, "0")
     panel = controls(draw, a=w.IntSlider(value=1, min=0, max=5))
     html = shown[-1].data
     panel_id = html.split('data-frames="')[1].split('"')[0]
@@ -236,7 +254,7 @@ def noisy_draw(a):
 def test_frames_are_the_same_with_any_number_of_workers(
     frames, shown, monkeypatch, workers
 ):
-    monkeypatch.setenv(static_frames.WORKERS_ENV, workers)
+    monkeypatch.setenv(fork_pool.WORKERS_ENV, workers)
     torch.manual_seed(0)
     np.random.seed(0)
     random.seed(0)
@@ -252,10 +270,10 @@ def test_frames_are_the_same_with_any_number_of_workers(
 
 
 def test_in_parallel_shares_the_items_and_merges_the_results(monkeypatch):
-    monkeypatch.setenv(static_frames.WORKERS_ENV, "3")
+    monkeypatch.setenv(fork_pool.WORKERS_ENV, "3")
     import os
 
-    out = static_frames.in_parallel(
+    out = fork_pool.in_parallel(
         lambda items: {str(i): os.getpid() for i in items}, list(range(10)), limit_s=60
     )
     assert sorted(out, key=int) == [str(i) for i in range(10)]
@@ -266,7 +284,7 @@ def test_in_parallel_shares_the_items_and_merges_the_results(monkeypatch):
 def test_a_failing_worker_share_is_redone_here_and_raises_here(monkeypatch):
     import os
 
-    monkeypatch.setenv(static_frames.WORKERS_ENV, "2")
+    monkeypatch.setenv(fork_pool.WORKERS_ENV, "2")
     me = os.getpid()
 
     def job(items):
@@ -274,7 +292,7 @@ def test_a_failing_worker_share_is_redone_here_and_raises_here(monkeypatch):
             raise RuntimeError("only in the child")
         return {str(i): i for i in items}
 
-    assert static_frames.in_parallel(job, list(range(6)), limit_s=60) == {
+    assert fork_pool.in_parallel(job, list(range(6)), limit_s=60) == {
         str(i): i for i in range(6)
     }
 
@@ -284,14 +302,14 @@ def test_a_failing_worker_share_is_redone_here_and_raises_here(monkeypatch):
         return {}
 
     with pytest.raises(ValueError, match="draw failed for 1"):
-        static_frames.in_parallel(broken, list(range(4)), limit_s=60)
+        fork_pool.in_parallel(broken, list(range(4)), limit_s=60)
 
 
 def test_a_hanging_worker_is_killed_and_its_share_done_here(monkeypatch):
     import os
     import time
 
-    monkeypatch.setenv(static_frames.WORKERS_ENV, "2")
+    monkeypatch.setenv(fork_pool.WORKERS_ENV, "2")
     me = os.getpid()
 
     def job(items):
@@ -300,7 +318,7 @@ def test_a_hanging_worker_is_killed_and_its_share_done_here(monkeypatch):
         return {str(i): i for i in items}
 
     start = time.perf_counter()
-    assert static_frames.in_parallel(job, list(range(4)), limit_s=1) == {
+    assert fork_pool.in_parallel(job, list(range(4)), limit_s=1) == {
         str(i): i for i in range(4)
     }
     assert time.perf_counter() - start < 20
@@ -390,7 +408,7 @@ def test_a_failure_here_stops_the_workers(monkeypatch):
     import os
     import time
 
-    monkeypatch.setenv(static_frames.WORKERS_ENV, "3")
+    monkeypatch.setenv(fork_pool.WORKERS_ENV, "3")
     me = os.getpid()
     before = set(_python_children())
 
@@ -402,6 +420,6 @@ def test_a_failure_here_stops_the_workers(monkeypatch):
 
     start = time.perf_counter()
     with pytest.raises(RuntimeError, match="draw failed here"):
-        static_frames.in_parallel(job, list(range(6)), limit_s=60)
+        fork_pool.in_parallel(job, list(range(6)), limit_s=60)
     assert time.perf_counter() - start < 10
     assert set(_python_children()) <= before  # killed and reaped: no worker, no zombie

@@ -1,0 +1,154 @@
+"""The frames of a panel: ``draw`` evaluated on the grid, for the static (HTML) book.
+
+Used only when ``D2LMINI_STATIC_FRAMES`` names a folder (the book build sets it, see
+``_ext/static_controls.py``). For a panel of controls :func:`compute_frames`
+
+1. takes the grid of values of each widget and the points to draw (:mod:`.grid`);
+2. evaluates ``draw`` at every point (in forked worker processes, :mod:`.fork_pool`)
+   and saves each frame's figures as the notebook shows them (SVG after
+   :func:`d2lmini.use_svg_display`, else PNG) with its printed text
+   (:mod:`.frame_files`);
+3. returns the manifest that the page (:mod:`.static_page`) binds its controls to.
+
+Frames start from the random state right after the default draw, and that state is
+restored afterwards: the rest of the chapter computes exactly what it computes without
+frames. Warnings and printed text of the extra frames never reach the notebook's output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import pathlib
+import random
+import time
+import warnings
+
+import numpy as np
+
+from .fork_pool import in_parallel, workers
+from .frame_files import log_timing, save_images
+from .grid import grid_of, grid_points
+
+ENV = "D2LMINI_STATIC_FRAMES"
+BUDGET_ENV = "D2LMINI_STATIC_BUDGET"
+BUDGET_S = 300.0  # a panel whose frames would take longer (default draw time × frames
+# ÷ workers) is not precomputed: its controls are shown disabled, with
+# a note. The margin is wide because a loaded machine can make the
+# default draw (timed with all torch threads) tens of times slower.
+
+
+def frames_dir():
+    """The folder the book build asked for (``$D2LMINI_STATIC_FRAMES``), or None."""
+    folder = os.environ.get(ENV)
+    return pathlib.Path(folder) if folder else None
+
+
+def run_frame(draw, values):
+    """``(result, frame)``: run ``draw(**values)`` with its printed text captured; the
+    frame holds the text and the open figures it made (not yet shown or closed)."""
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    out = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        result = draw(**values)
+    seconds = time.perf_counter() - start
+    figs = [plt.figure(n) for n in plt.get_fignums() if n not in before]
+    return result, {"text": out.getvalue(), "figures": figs, "seconds": seconds}
+
+
+@contextlib.contextmanager
+def _same_random_state():
+    """Run the block from the current random state,
+    and put that state back afterwards."""
+    import torch
+
+    states = random.getstate(), np.random.get_state(), torch.get_rng_state()
+    try:
+        yield lambda: (
+            random.setstate(states[0]),
+            np.random.set_state(states[1]),
+            torch.set_rng_state(states[2]),
+        )
+    finally:
+        random.setstate(states[0])
+        np.random.set_state(states[1])
+        torch.set_rng_state(states[2])
+
+
+def compute_frames(panel, folder):
+    """Evaluate ``panel.draw`` on the grid; return the
+    manifest (first frame included)."""
+    names = list(panel.widgets)
+    specs = [grid_of(panel.widgets[n]) for n in names]
+    defaults = []
+    for (_kind, values, _labels), name in zip(specs, names):
+        defaults.append(values.index(panel.values[name]))
+    mode, points = grid_points([s[1] for s in specs], defaults)
+    budget = float(os.environ.get(BUDGET_ENV) or BUDGET_S)
+    if panel.first_frame.get("seconds", 0) * (len(points) - 1) / workers() > budget:
+        mode, points = (
+            "off",
+            [tuple(defaults)],
+        )  # too slow to precompute: said on the page
+    first = tuple(defaults)
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    with _same_random_state() as reset, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # the notebook shows (and closes) the default frame's figures next
+        frames = {
+            _key(first): {
+                "images": save_images(panel.first_frame, folder, close=False),
+                "text": panel.first_frame["text"],
+            }
+        }
+
+        def job(chunk):
+            out = {}
+            for point in chunk:
+                reset()
+                values = {
+                    n: specs[c][1][i] for c, (n, i) in enumerate(zip(names, point))
+                }
+                with contextlib.redirect_stderr(io.StringIO()):
+                    _, frame = run_frame(panel.draw, values)
+                out[_key(point)] = {
+                    "images": save_images(frame, folder),
+                    "text": frame["text"],
+                }
+            return out
+
+        rest = [p for p in points if p != first]
+        limit = 60 + 10 * panel.first_frame.get("seconds", 1) * len(rest)
+        frames.update(in_parallel(job, rest, limit))
+    controls = [
+        {
+            "name": n,
+            "kind": k,
+            "labels": labels,
+            "default": d,
+            "description": getattr(panel.widgets[n], "description", "") or n,
+        }
+        for n, (k, _, labels), d in zip(names, specs, defaults)
+    ]
+    log_timing(
+        folder,
+        getattr(panel.draw, "__qualname__", "draw"),
+        len(points),
+        time.perf_counter() - start,
+        _cpu_seconds() - cpu,
+    )
+    return {"mode": mode, "controls": controls, "frames": frames}
+
+
+def _cpu_seconds():
+    """CPU time of this process and of its finished children."""
+    t = os.times()
+    return time.process_time() + t.children_user + t.children_system
+
+
+def _key(point):
+    return ",".join(map(str, point))
