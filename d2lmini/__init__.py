@@ -9,8 +9,9 @@ from .download import (
     timemachine_path,
 )
 from .loader import SequentialLoader, TensorLoader
+from .metrics import bits_per_char, perplexity
 from .models import RNN, RNNLM, LinearRegression, Module, RNNLMScratch, RNNScratch
-from .ngram import NGramLM, bits_per_char, ngram_freqs, ngrams, zipf_fit
+from .ngram import NGramLM, ngram_freqs, ngrams, zipf_fit
 from .plotting import figure_bytes, plot, plot_history, use_svg_display
 from .sine import SineData, k_step_predictions
 from .text import Vocab, preprocess, tokenize
@@ -22,7 +23,6 @@ from .training import (
     evaluate_loss,
     evaluate_perplexity,
     loss_by_context,
-    perplexity,
 )
 from .utils import resolve_device, set_seed
 

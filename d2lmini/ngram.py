@@ -1,12 +1,11 @@
 """Counting n-grams, fitting Zipf's law and n-gram language models."""
 
 import collections
-import math
 
 import numpy as np
 
-from ._checks import fail, integer, non_negative, number, positive_int
-from .training import perplexity
+from ._checks import fail, integer, non_negative, positive_int
+from .metrics import perplexity
 
 
 def ngrams(tokens, n):
@@ -80,21 +79,6 @@ def zipf_fit(freqs, min_rank=1, max_rank=None):
         )
     slope, c = np.polyfit(np.log(ranks[keep]), np.log(kept), 1)
     return float(-slope), float(c)
-
-
-def bits_per_char(perplexity, num_tokens, num_chars):
-    """Bits per character of a text from a perplexity per token on it.
-
-    Over ``num_tokens`` tokens a model with that perplexity spends
-    ``num_tokens * log2(perplexity)`` bits on the whole text; shared out over its
-    ``num_chars`` characters, that is ``log2(perplexity) * num_tokens / num_chars``.
-    Unlike perplexity per token, this compares models that cut the same text
-    into different tokens (syllables or jamo, characters or words).
-    """
-    perplexity = number("perplexity", perplexity, low=1, finite=False)
-    num_tokens = positive_int("num_tokens", num_tokens)
-    num_chars = positive_int("num_chars", num_chars)
-    return math.log2(perplexity) * num_tokens / num_chars
 
 
 class NGramLM:

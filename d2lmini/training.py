@@ -16,6 +16,7 @@ from ._checks import (
     positive_int,
 )
 from ._model_checks import model_device
+from .metrics import safe_exp
 from .progress import DISPLAY_MODES, make_progress
 from .utils import resolve_device, set_seed
 
@@ -23,14 +24,6 @@ from .utils import resolve_device, set_seed
 class TrainingDiverged(FloatingPointError):
     """The training loss became NaN or infinite;
     ``Trainer.history`` keeps the epochs before."""
-
-
-def safe_exp(x):
-    """``math.exp(x)``, but ``inf`` where it would overflow (a diverged loss)."""
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
 
 
 def _parameters(params_or_model):
@@ -82,35 +75,6 @@ def clip_gradients(params_or_model, max_norm):
     for g in grads:
         g.mul_(scale)
     return norm
-
-
-def perplexity(probs):
-    """``exp(-mean log p)`` of the probabilities a model gave the tokens that occurred
-    (``inf`` when one of them is 0)."""
-    try:
-        probs = torch.as_tensor(probs, dtype=torch.float64)
-    except (TypeError, ValueError, RuntimeError):
-        fail(
-            f"perplexity needs probabilities (numbers in [0, 1]), got {probs!r:.60}.",
-            "perplexity에는 확률(0과 1 사이의 수)을 "
-            f"주어야 합니다. 받은 값: {probs!r:.60}",
-            TypeError,
-        )
-    if probs.numel() == 0:
-        fail(
-            "perplexity needs at least one probability.",
-            "퍼플렉서티를 계산하려면 확률이 하나 이상 있어야 합니다.",
-        )
-    if not bool(((probs >= 0) & (probs <= 1)).all()):
-        bad = probs[~((probs >= 0) & (probs <= 1))][0].item()
-        fail(
-            "perplexity needs probabilities in [0, 1], got "
-            f"{bad} (pass the probabilities of the tokens "
-            "that occurred, not counts or log-probabilities).",
-            f"perplexity에는 0과 1 사이의 확률을 주어야 하는데 {bad}가 "
-            "있습니다(빈도나 로그 확률이 아니라, 실제로 나온 토큰의 확률을 주세요).",
-        )
-    return float(torch.exp(-torch.log(probs).mean()))
 
 
 def _check_model(model, needs=("batch_loss", "parameters")):
