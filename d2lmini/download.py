@@ -133,21 +133,21 @@ def _save(path, data):
         _write_atomically(fallback, data)
     except OSError:
         fail(
-            f"Downloaded {filename}, but could not save it in {path.parent} "
-            f"({first}). Set {ENV_VAR} (or XDG_CACHE_HOME) to a folder you can write "
-            f"to, or save the file there yourself and set {ENV_VAR} to that folder.",
             f"{filename} 파일을 내려받았지만 {path.parent}에 "
             f"저장하지 못했습니다({first}). 쓰기 권한이 있는 폴더를 "
             f"{ENV_VAR}(또는 XDG_CACHE_HOME)로 지정하거나, 파일을 "
             f"직접 저장한 뒤 그 폴더를 {ENV_VAR}로 지정하세요.",
+            f"Downloaded {filename}, but could not save it in {path.parent} "
+            f"({first}). Set {ENV_VAR} (or XDG_CACHE_HOME) to a folder you can write "
+            f"to, or save the file there yourself and set {ENV_VAR} to that folder.",
             PermissionError,
         )
     warn(
-        f"Could not save {filename} in the cache {path.parent} ({first}); saved it to "
-        f"{fallback} instead. Set {ENV_VAR}={fallback.parent} to reuse it.",
         f"캐시 {path.parent}에 {filename}을(를) 저장하지 "
         f"못해({first}) 대신 {fallback}에 저장했습니다. 다시 "
         f"쓰려면 {ENV_VAR}={fallback.parent}로 지정하세요.",
+        f"Could not save {filename} in the cache {path.parent} ({first}); saved it to "
+        f"{fallback} instead. Set {ENV_VAR}={fallback.parent} to reuse it.",
         stacklevel=5,  # the caller of timemachine_path (or constitution_path)
     )
     return fallback
@@ -158,9 +158,9 @@ def _local_copy(root, where, source):
     filename, url, sha1 = source
     if not isinstance(root, (str, os.PathLike)):
         fail(
-            f"{where} must be a folder path (a string), got {type(root).__name__}.",
             f"{where}은(는) 폴더 경로(문자열)여야 "
             f"합니다. 받은 형식: {type(root).__name__}",
+            f"{where} must be a folder path (a string), got {type(root).__name__}.",
             TypeError,
         )
     folder = pathlib.Path(root).expanduser()
@@ -170,35 +170,35 @@ def _local_copy(root, where, source):
         hint_en = f": use its folder {folder.parent}" if is_the_file else ""
         hint_ko = f" (그 폴더 {folder.parent}를 주세요)" if is_the_file else ""
         fail(
-            f"{where} must be the folder that holds "
-            f"{filename}, but {folder} is a file{hint_en}.",
             f"{where}은(는) {filename}이(가) 든 폴더여야 "
             f"하는데 {folder}은(는) 파일입니다{hint_ko}.",
+            f"{where} must be the folder that holds "
+            f"{filename}, but {folder} is a file{hint_en}.",
         )
     if path.is_dir():
         fail(
-            f"{path} is a folder, not the text file: remove or rename "
-            f"it and put the file {filename} (from {url}) there.",
             f"{path}은(는) 텍스트 파일이 아니라 폴더입니다. 지우거나 "
             f"이름을 바꾸고 {url}에서 받은 {filename} 파일을 두세요.",
+            f"{path} is a folder, not the text file: remove or rename "
+            f"it and put the file {filename} (from {url}) there.",
             IsADirectoryError,
         )
     if not path.is_file():
         setting = f"{where}{root}" if where.endswith("=") else f"{where}={root}"
         fail(
-            f"{where} points at {root}, but {path} does not exist. Put {filename} "
-            f"there (download it from {url}) or unset it to download into the cache.",
             f"지정한 폴더({setting})에 {filename} 파일이 없습니다. "
             f"{url}에서 내려받아 그 폴더에 두세요. "
             f"설정을 지우면 캐시 폴더로 자동으로 내려받습니다.",
+            f"{where} points at {root}, but {path} does not exist. Put {filename} "
+            f"there (download it from {url}) or unset it to download into the cache.",
             FileNotFoundError,
         )
     if sha1_of(path) != sha1:
         fail(
-            f"{path} is not the expected file (its SHA-1 is not "
-            f"{sha1}). Replace it with a fresh copy from {url}.",
             f"{path}가 기대한 파일이 아닙니다(SHA-1이 "
             f"{sha1}과 다름). {url}에서 새로 받아 바꿔 주세요.",
+            f"{path} is not the expected file (its SHA-1 is not "
+            f"{sha1}). Replace it with a fresh copy from {url}.",
         )
     return path
 
@@ -221,32 +221,32 @@ def data_path(source, root=None):
             return known
     if path.is_dir():
         fail(
-            f"{path} is a folder, not the cached text "
-            f"file: remove it (or set {ENV_VAR}).",
             f"{path}은(는) 캐시 파일이 아니라 폴더입니다. "
             f"지우거나 {ENV_VAR}를 지정하세요.",
+            f"{path} is a folder, not the cached text "
+            f"file: remove it (or set {ENV_VAR}).",
             IsADirectoryError,
         )
     try:
         data = fetch(url)
     except OSError as err:
         fail(
-            f"Could not download {filename} from {url} ({err}). Connect to "
-            "the internet and retry, or download the file by other means and "
-            f"set {ENV_VAR} to the directory that holds it (or pass root=...).",
             f"{url}에서 {filename} 파일을 내려받지 못했습니다({err}). "
             "인터넷에 연결한 뒤 다시 시도하거나, 파일을 직접 받아 그 "
             f"폴더를 환경 변수 {ENV_VAR}(또는 root=...)로 지정하세요.",
+            f"Could not download {filename} from {url} ({err}). Connect to "
+            "the internet and retry, or download the file by other means and "
+            f"set {ENV_VAR} to the directory that holds it (or pass root=...).",
             ConnectionError,
         )
     digest = hashlib.sha1(data).hexdigest()
     if digest != sha1:
         fail(
-            f"The download from {url} has SHA-1 {digest}, expected {sha1}; nothing was "
-            f"saved. Retry later or set {ENV_VAR} to a directory with a good copy.",
             f"{url}에서 받은 파일의 SHA-1이 {digest}로, 기대값 "
             f"{sha1}과 다릅니다. 저장하지 않았습니다. 나중에 다시 "
             f"시도하거나 {ENV_VAR}로 올바른 사본을 지정하세요.",
+            f"The download from {url} has SHA-1 {digest}, expected {sha1}; nothing was "
+            f"saved. Retry later or set {ENV_VAR} to a directory with a good copy.",
         )
     return _save(path, data)
 

@@ -54,10 +54,10 @@ def split_syllable(syllable):
     string("syllable", syllable)
     if len(syllable) != 1 or not is_syllable(syllable):
         fail(
-            f"split_syllable takes one Hangul syllable block ('가' … '힣'), "
-            f"got {syllable!r}.",
             f"split_syllable은 한글 음절 하나('가' … '힣')를 받습니다. "
             f"받은 값: {syllable!r}",
+            f"split_syllable takes one Hangul syllable block ('가' … '힣'), "
+            f"got {syllable!r}.",
         )
     index = ord(syllable) - SYLLABLE_FIRST
     initial, rest = divmod(index, MEDIALS * FINALS)
@@ -79,8 +79,8 @@ def join_jamo(initial, medial, final=""):
         string(name, ch)
         if len(ch) != 1 or not test(ch):
             fail(
-                f"{name} must be one conjoining {name} jamo, got {ch!r}.",
                 f"{name}은(는) 조합형 자모 하나여야 합니다. 받은 값: {ch!r}",
+                f"{name} must be one conjoining {name} jamo, got {ch!r}.",
             )
     initial_index = ord(initial) - INITIAL_BASE
     medial_index = ord(medial) - MEDIAL_BASE
@@ -147,8 +147,8 @@ def compatibility_jamo(jamo):
         if len(jamo) == 1 and test(jamo):
             return letters[ord(jamo) - base]
     fail(
-        f"compatibility_jamo takes one conjoining jamo, got {jamo!r}.",
         f"compatibility_jamo는 조합형 자모 하나를 받습니다. 받은 값: {jamo!r}",
+        f"compatibility_jamo takes one conjoining jamo, got {jamo!r}.",
     )
 
 
@@ -164,9 +164,9 @@ def compose_visible(text, brackets="[]"):
     string("brackets", brackets)
     if len(brackets) != 2:
         fail(
-            f"brackets must be two characters (opening, closing), got {brackets!r}.",
             "brackets는 여는 문자와 닫는 문자, 두 글자여야 합니다. "
             f"받은 값: {brackets!r}",
+            f"brackets must be two characters (opening, closing), got {brackets!r}.",
         )
     opening, closing = brackets
 

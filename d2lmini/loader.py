@@ -19,10 +19,10 @@ class TensorLoader:
     def __init__(self, tensors, batch_size, shuffle=False):
         if isinstance(tensors, torch.Tensor):
             fail(
-                "tensors must be a tuple of tensors, e.g. TensorLoader((X, Y), 32) — "
-                "or (X,) for one tensor; a lone tensor would be split into its rows.",
                 "tensors는 TensorLoader((X, Y), 32)처럼 텐서의 튜플이어야 합니다(텐서 "
                 "하나면 (X,)). 텐서 하나를 그대로 주면 행 단위로 쪼개집니다.",
+                "tensors must be a tuple of tensors, e.g. TensorLoader((X, Y), 32) — "
+                "or (X,) for one tensor; a lone tensor would be split into its rows.",
                 TypeError,
             )
         try:
@@ -33,12 +33,12 @@ class TensorLoader:
             isinstance(t, torch.Tensor) and t.dim() >= 1 for t in self.tensors
         ):
             fail(
-                "tensors must be a non-empty tuple of tensors with at least "
-                f"one axis, got {[type(t).__name__ for t in self.tensors]} "
-                "(convert arrays with torch.as_tensor).",
                 f"tensors는 축이 하나 이상인 텐서들의 튜플이어야 합니다. 받은 형식: "
                 f"{[type(t).__name__ for t in self.tensors]} (배열은 torch.as_tensor로 "
                 f"바꾸세요).",
+                "tensors must be a non-empty tuple of tensors with at least "
+                f"one axis, got {[type(t).__name__ for t in self.tensors]} "
+                "(convert arrays with torch.as_tensor).",
                 TypeError,
             )
         self.batch_size = positive_int("batch_size", batch_size)
@@ -47,14 +47,14 @@ class TensorLoader:
         lengths = [len(t) for t in self.tensors]
         if any(n != self.num_examples for n in lengths):
             fail(
+                f"모든 텐서의 길이(첫 번째 차원)가 같아야 합니다. 받은 길이: {lengths}",
                 "all tensors must have the same length "
                 f"(first dimension), got {lengths}.",
-                f"모든 텐서의 길이(첫 번째 차원)가 같아야 합니다. 받은 길이: {lengths}",
             )
         if self.num_examples == 0:
             fail(
-                "the tensors hold no examples (length 0): nothing to load.",
                 "텐서에 예제가 하나도 없습니다(길이 0).",
+                "the tensors hold no examples (length 0): nothing to load.",
             )
 
     def __len__(self):
@@ -93,10 +93,10 @@ class SequentialLoader:
         self.tokens = torch.as_tensor(tokens, dtype=torch.long)
         if self.tokens.dim() != 1:
             fail(
-                f"tokens must be one sequence (1-D), got shape "
-                f"{tuple(self.tokens.shape)}.",
                 f"tokens는 1차원 시퀀스여야 합니다. 받은 모양: "
                 f"{tuple(self.tokens.shape)}",
+                f"tokens must be one sequence (1-D), got shape "
+                f"{tuple(self.tokens.shape)}.",
             )
         self.batch_size = positive_int("batch_size", batch_size)
         self.num_steps = positive_int("num_steps", num_steps)
@@ -105,12 +105,12 @@ class SequentialLoader:
         self.offset = offset
         if len(self) == 0:
             fail(
-                f"{len(self.tokens)} tokens cut into batch_size={batch_size} "
-                f"streams are too short for one window of num_steps={num_steps}: "
-                "use a smaller batch_size or num_steps, or more text.",
                 f"토큰 {len(self.tokens)}개를 스트림 batch_size={batch_size}개로 "
                 f"나누면 num_steps={num_steps}인 창 하나도 만들 수 없습니다. "
                 "batch_size나 num_steps를 줄이거나 텍스트를 늘리세요.",
+                f"{len(self.tokens)} tokens cut into batch_size={batch_size} "
+                f"streams are too short for one window of num_steps={num_steps}: "
+                "use a smaller batch_size or num_steps, or more text.",
             )
 
     def stream_length(self, offset):

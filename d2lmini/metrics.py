@@ -27,24 +27,24 @@ def perplexity(probs):
         probs = torch.as_tensor(probs, dtype=torch.float64)
     except (TypeError, ValueError, RuntimeError):
         fail(
-            f"perplexity needs probabilities (numbers in [0, 1]), got {probs!r:.60}.",
             "perplexity에는 확률(0과 1 사이의 수)을 "
             f"주어야 합니다. 받은 값: {probs!r:.60}",
+            f"perplexity needs probabilities (numbers in [0, 1]), got {probs!r:.60}.",
             TypeError,
         )
     if probs.numel() == 0:
         fail(
-            "perplexity needs at least one probability.",
             "퍼플렉서티를 계산하려면 확률이 하나 이상 있어야 합니다.",
+            "perplexity needs at least one probability.",
         )
     if not bool(((probs >= 0) & (probs <= 1)).all()):
         bad = probs[~((probs >= 0) & (probs <= 1))][0].item()
         fail(
+            f"perplexity에는 0과 1 사이의 확률을 주어야 하는데 {bad}가 "
+            "있습니다(빈도나 로그 확률이 아니라, 실제로 나온 토큰의 확률을 주세요).",
             "perplexity needs probabilities in [0, 1], got "
             f"{bad} (pass the probabilities of the tokens "
             "that occurred, not counts or log-probabilities).",
-            f"perplexity에는 0과 1 사이의 확률을 주어야 하는데 {bad}가 "
-            "있습니다(빈도나 로그 확률이 아니라, 실제로 나온 토큰의 확률을 주세요).",
         )
     return float(torch.exp(-torch.log(probs).mean()))
 

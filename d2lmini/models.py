@@ -50,22 +50,22 @@ class LinearRegression(Module):
         want = getattr(self.net, "in_features", 0)
         if want and X.shape[1] != want:
             fail(
-                f"X has {X.shape[1]} features per example but the model was built for "
-                f"{want} (e.g. trained with tau={want}).",
                 f"X의 예제당 특성은 {X.shape[1]}개인데 모델은 {want}개로 만들어졌습니다"
                 f"(예: tau={want}로 학습한 모델).",
+                f"X has {X.shape[1]} features per example but the model was built for "
+                f"{want} (e.g. trained with tau={want}).",
             )
         return self.net(X)
 
     def loss(self, y_hat, y):
         if getattr(y, "shape", None) != y_hat.shape:
             fail(
-                "the target must have the prediction's shape "
-                f"{tuple(y_hat.shape)}, got {tuple(getattr(y, 'shape', ()))} (a "
-                "(batch,) target would be broadcast: use y.reshape(-1, 1)).",
                 f"타깃의 모양은 예측과 같은 {tuple(y_hat.shape)}이어야 합니다. "
                 f"받은 모양: {tuple(getattr(y, 'shape', ()))} ((batch,) "
                 "모양이면 브로드캐스팅되니 y.reshape(-1, 1)을 쓰세요).",
+                "the target must have the prediction's shape "
+                f"{tuple(y_hat.shape)}, got {tuple(getattr(y, 'shape', ()))} (a "
+                "(batch,) target would be broadcast: use y.reshape(-1, 1)).",
             )
         return F.mse_loss(y_hat, y)
 
@@ -136,19 +136,19 @@ class RNNLMScratch(Module):
         self.vocab_size = positive_int("vocab_size", vocab_size)
         if not isinstance(rnn, nn.Module) or not hasattr(rnn, "num_hiddens"):
             fail(
-                f"rnn must be an RNN layer such as RNNScratch(...) or RNN(...), got "
-                f"{type(rnn).__name__}.",
                 "rnn은 RNNScratch(...)나 RNN(...) 같은 RNN "
                 f"층이어야 합니다. 받은 형식: {type(rnn).__name__}",
+                f"rnn must be an RNN layer such as RNNScratch(...) or RNN(...), got "
+                f"{type(rnn).__name__}.",
                 TypeError,
             )
         if getattr(rnn, "num_inputs", vocab_size) != vocab_size:
             fail(
-                f"the rnn reads {rnn.num_inputs} inputs but vocab_size is "
-                f"{vocab_size}: one-hot inputs need num_inputs == vocab_size.",
                 f"rnn의 입력 크기는 {rnn.num_inputs}인데 "
                 f"vocab_size는 {vocab_size}입니다. 원-핫 "
                 "입력에는 num_inputs == vocab_size가 필요합니다.",
+                f"the rnn reads {rnn.num_inputs} inputs but vocab_size is "
+                f"{vocab_size}: one-hot inputs need num_inputs == vocab_size.",
             )
         self.rnn = rnn
         self.init_output_layer()
@@ -204,11 +204,11 @@ class RNNLMScratch(Module):
         tensor("Y", Y, kind="int")
         if Y_hat.shape[-1:] != (self.vocab_size,) or Y_hat.shape[:-1] != Y.shape:
             fail(
-                f"loss needs logits (batch, num_steps, {self.vocab_size}) and targets "
-                f"(batch, num_steps); got {tuple(Y_hat.shape)} and {tuple(Y.shape)}.",
                 f"loss에는 (batch, num_steps, {self.vocab_size}) 모양의 "
                 "로짓과 (batch, num_steps) 모양의 타깃이 필요합니다. "
                 f"받은 모양: {tuple(Y_hat.shape)}, {tuple(Y.shape)}",
+                f"loss needs logits (batch, num_steps, {self.vocab_size}) and targets "
+                f"(batch, num_steps); got {tuple(Y_hat.shape)} and {tuple(Y.shape)}.",
             )
         return F.cross_entropy(Y_hat.reshape(-1, self.vocab_size), Y.reshape(-1))
 
@@ -225,10 +225,10 @@ class RNNLMScratch(Module):
         X, Y = _check_batch(batch, 2)
         if getattr(Y, "shape", None) != getattr(X, "shape", None):
             fail(
-                f"targets Y must have the shape of X {tuple(getattr(X, 'shape', ()))}, "
-                f"got {tuple(getattr(Y, 'shape', ()))}.",
                 f"타깃 Y의 모양은 X와 같은 {tuple(getattr(X, 'shape', ()))}이어야 "
                 f"합니다. 받은 모양: {tuple(getattr(Y, 'shape', ()))}",
+                f"targets Y must have the shape of X {tuple(getattr(X, 'shape', ()))}, "
+                f"got {tuple(getattr(Y, 'shape', ()))}.",
             )
         Y = self._ids(Y, "Y").long()
         # stays time-major: no transpose copy
@@ -292,10 +292,10 @@ class RNNLMScratch(Module):
         non_negative("temperature", temperature)
         if temperature <= 0:
             fail(
-                "sample needs temperature > 0, got "
-                f"{temperature}; use predict for greedy decoding.",
                 f"sample에는 temperature > 0이 필요합니다(받은 값: "
                 f"{temperature}). 탐욕적 디코딩은 predict를 쓰세요.",
+                "sample needs temperature > 0, got "
+                f"{temperature}; use predict for greedy decoding.",
             )
         return self.predict(prefix, num_preds, vocab, device, temperature, seed)
 
@@ -315,18 +315,18 @@ def _prefix_tokens(prefix, vocab):
     tokens = list(prefix) if vocab.is_char_level else prefix.split()
     if not tokens:
         fail(
-            "prefix is empty: give at least one token "
-            "to start from, e.g. 'time traveller'.",
             "prefix가 비어 있습니다. 시작할 토큰을 "
             "하나 이상 주세요(예: 'time traveller').",
+            "prefix is empty: give at least one token "
+            "to start from, e.g. 'time traveller'.",
         )
     if not any(t in vocab for t in tokens):
         warn(
+            f"prefix {prefix!r}의 토큰이 하나도 어휘에 없어 모델이 <unk>만 보고 "
+            "시작합니다(텍스트는 소문자와 공백만 남기는 전처리를 거쳤습니다).",
             f"no token of the prefix {prefix!r} is in the vocabulary: "
             "the model starts from <unk> only (the text was "
             "preprocessed: lower-case letters and spaces).",
-            f"prefix {prefix!r}의 토큰이 하나도 어휘에 없어 모델이 <unk>만 보고 "
-            "시작합니다(텍스트는 소문자와 공백만 남기는 전처리를 거쳤습니다).",
             stacklevel=4,
         )
     return tokens
@@ -348,10 +348,10 @@ def _check_batch(batch, size=None):
         )
         length = f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else ""
         fail(
-            f"a minibatch must be a tuple of {want}, "
-            f"got {type(batch).__name__}{length}.",
             f"미니배치는 텐서 튜플({want})이어야 "
             f"합니다. 받은 형식: {type(batch).__name__}",
+            f"a minibatch must be a tuple of {want}, "
+            f"got {type(batch).__name__}{length}.",
             TypeError,
         )
     return batch

@@ -12,6 +12,8 @@ def ngrams(tokens, n):
     """All consecutive n-tuples of ``tokens``."""
     positive_int("n", n)
     tokens = _tokens(tokens)
+    if n > len(tokens):  # none; and no n slices for a huge n
+        return []
     return list(zip(*(tokens[i:] for i in range(n))))
 
 
@@ -24,10 +26,10 @@ def ngram_freqs(tokens, n):
 def _tokens(tokens):
     if tokens is None or isinstance(tokens, (int, float)):
         fail(
-            f"tokens must be a sequence of tokens (a list or a string), got "
-            f"{type(tokens).__name__}.",
             f"tokens는 토큰의 시퀀스(리스트나 문자열)여야 합니다. 받은 형식: "
             f"{type(tokens).__name__}",
+            f"tokens must be a sequence of tokens (a list or a string), got "
+            f"{type(tokens).__name__}.",
             TypeError,
         )
     return tokens.tolist() if hasattr(tokens, "tolist") else list(tokens)
@@ -50,32 +52,32 @@ def zipf_fit(freqs, min_rank=1, max_rank=None):
         )
     except (TypeError, ValueError, IndexError):
         fail(
-            "freqs must be counts, or (item, count) pairs as ngram_freqs returns them.",
             "freqs는 빈도들이거나, ngram_freqs가 돌려주는 (항목, 빈도) 쌍이어야 "
             "합니다.",
+            "freqs must be counts, or (item, count) pairs as ngram_freqs returns them.",
             TypeError,
         )
     ranks = np.arange(1, len(counts) + 1)
     keep = (ranks >= min_rank) & (ranks <= (max_rank or len(counts)))
     if keep.sum() < 2:
         fail(
-            "zipf_fit needs at least two ranks in the chosen range.",
             "zipf_fit에는 선택한 범위에 순위가 두 개 이상 있어야 합니다.",
+            "zipf_fit needs at least two ranks in the chosen range.",
         )
     kept = counts[keep]
     if not (np.isfinite(kept).all() and (kept > 0).all()):
         fail(
-            "zipf_fit needs finite counts > 0 in the chosen range (log 0 "
-            "is -inf): drop zero counts or set max_rank below their rank.",
             "zipf_fit에는 선택한 범위에 0보다 큰 유한한 빈도가 필요합니다(log "
             "0은 -inf). 0인 빈도를 빼거나 max_rank를 그 순위보다 작게 주세요.",
+            "zipf_fit needs finite counts > 0 in the chosen range (log 0 "
+            "is -inf): drop zero counts or set max_rank below their rank.",
         )
     if (np.diff(kept) > 0).any():
         fail(
-            "freqs must be sorted from most to least frequent (ngram_freqs and "
-            "Counter.most_common already are).",
             "freqs는 많은 것부터 적은 것 순으로 정렬되어 있어야 합니다(ngram_freqs와 "
             "Counter.most_common의 결과는 이미 정렬되어 있습니다).",
+            "freqs must be sorted from most to least frequent (ngram_freqs and "
+            "Counter.most_common already are).",
         )
     slope, c = np.polyfit(np.log(ranks[keep]), np.log(kept), 1)
     return float(-slope), float(c)
@@ -98,11 +100,11 @@ class NGramLM:
         distinct = len(set(tokens))
         if distinct > self.vocab_size:
             fail(
+                f"vocab_size={vocab_size}인데 토큰 종류가 {distinct}개입니다. "
+                "vocab_size는 모든 토큰 종류를 세어야 합니다(예: len(set(tokens))).",
                 f"vocab_size={vocab_size}, but the tokens hold "
                 f"{distinct} distinct tokens: vocab_size must "
                 "count every token type (e.g. len(set(tokens))).",
-                f"vocab_size={vocab_size}인데 토큰 종류가 {distinct}개입니다. "
-                "vocab_size는 모든 토큰 종류를 세어야 합니다(예: len(set(tokens))).",
             )
         self.counts = collections.Counter(ngrams(tokens, n))
         self.context_counts = (
@@ -141,8 +143,8 @@ class NGramLM:
         probs = self.token_probs(tokens)
         if not probs:
             fail(
-                f"need more than {self.n - 1} tokens to score a {self.n}-gram model.",
                 f"{self.n}-그램 모델을 평가하려면 토큰이 "
                 f"{self.n - 1}개보다 많아야 합니다.",
+                f"need more than {self.n - 1} tokens to score a {self.n}-gram model.",
             )
         return perplexity(probs)

@@ -74,10 +74,10 @@ def plot_history(history, axes=None, title=None, figsize=(4.5, 3)):
         from ._checks import fail
 
         fail(
-            "history must be Trainer.history after fit (a "
-            "dict with epoch, train_loss and val_loss lists).",
             "history는 fit을 마친 Trainer.history(epoch, train_loss, "
             "val_loss 리스트를 담은 딕셔너리)여야 합니다.",
+            "history must be Trainer.history after fit (a "
+            "dict with epoch, train_loss and val_loss lists).",
             TypeError,
         )
     kind = "ppl" if "val_ppl" in history else "loss"
@@ -138,9 +138,9 @@ def figure_bytes(fig):
         from ._checks import fail
 
         fail(
-            f"fig must be a matplotlib Figure, got {type(fig).__name__}.",
             "fig은(는) matplotlib Figure여야 합니다. "
             f"받은 값의 형식: {type(fig).__name__}",
+            f"fig must be a matplotlib Figure, got {type(fig).__name__}.",
             TypeError,
         )
     fmt = _FIGURE_FORMAT["format"]

@@ -20,12 +20,12 @@ class SineData:
         T, num_train = positive_int("T", T), positive_int("num_train", num_train)
         if num_train + 2 > T:
             fail(
-                f"T={T} is too short for num_train={num_train}: T must be at least "
-                f"num_train + 2 = {num_train + 2} (one lagged value and one validation "
-                f"example). Raise T or lower num_train.",
                 f"T={T}는 num_train={num_train}에 비해 너무 짧습니다. T는 "
                 f"num_train + 2 = {num_train + 2} 이상이어야 합니다(지연값 "
                 "하나와 검증 예제 하나). T를 늘리거나 num_train을 줄이세요.",
+                f"T={T} is too short for num_train={num_train}: T must be at least "
+                f"num_train + 2 = {num_train + 2} (one lagged value and one validation "
+                f"example). Raise T or lower num_train.",
             )
         self._T, self._num_train = T, num_train
         self.tau = tau
@@ -55,11 +55,11 @@ class SineData:
         tau = positive_int("tau", tau)
         if tau + self.num_train >= self.T:
             fail(
+                f"tau={tau}가 너무 큽니다. T={self.T}, num_train={self.num_train}이면 "
+                f"tau는 {self.T - self.num_train - 1} 이하여야 합니다.",
                 f"tau={tau} is too large: with T={self.T} "
                 f"and num_train={self.num_train}, tau must "
                 f"be at most {self.T - self.num_train - 1}.",
-                f"tau={tau}가 너무 큽니다. T={self.T}, num_train={self.num_train}이면 "
-                f"tau는 {self.T - self.num_train - 1} 이하여야 합니다.",
             )
         self._tau = tau
 
@@ -96,17 +96,17 @@ def k_step_predictions(model, data, k):
     positive_int("k", k)
     if not all(hasattr(data, a) for a in ("x", "tau", "T")):
         fail(
-            f"data must be a SineData, got {type(data).__name__}.",
             f"data는 SineData여야 합니다. 받은 형식: {type(data).__name__}",
+            f"data must be a SineData, got {type(data).__name__}.",
             TypeError,
         )
     tau, n = data.tau, data.T - data.tau - k + 1
     if n < 1:
         fail(
-            f"k={k} is too large for T={data.T} and "
-            f"tau={tau}: k must be at most {data.T - tau}.",
             f"k={k}가 너무 큽니다. T={data.T}, tau={tau}이면 "
             f"k는 {data.T - tau} 이하여야 합니다.",
+            f"k={k} is too large for T={data.T} and "
+            f"tau={tau}: k must be at most {data.T - tau}.",
         )
     params = list(model.parameters()) if hasattr(model, "parameters") else []
     x = data.x.to(params[0].device) if params else data.x  # on the model's device
@@ -116,12 +116,12 @@ def k_step_predictions(model, data, k):
         pred = model(window)
         if getattr(pred, "shape", None) not in ((n, 1), (n,)):
             fail(
-                f"model must map ({n}, tau={tau}) windows to ({n}, 1) predictions, got "
-                f"{getattr(pred, 'shape', type(pred).__name__)} (was it trained with "
-                f"tau={tau}?).",
                 f"model은 ({n}, tau={tau}) 창을 ({n}, 1) 예측으로 바꿔야 합니다. "
                 f"받은 결과: {getattr(pred, 'shape', type(pred).__name__)} "
                 f"(tau={tau}로 학습했는지 확인해 보세요).",
+                f"model must map ({n}, tau={tau}) windows to ({n}, 1) predictions, got "
+                f"{getattr(pred, 'shape', type(pred).__name__)} (was it trained with "
+                f"tau={tau}?).",
             )
         columns.append(pred.reshape(-1))
     return torch.stack(columns[tau:], dim=1)

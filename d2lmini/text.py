@@ -27,10 +27,10 @@ def tokenize(text, token="char"):
 def _flatten(tokens):
     if tokens is None or hasattr(tokens, "dtype"):
         fail(
-            f"tokens must be a list of tokens (strings) or a list of such lists, got "
-            f"{type(tokens).__name__}.",
             "tokens는 토큰(문자열)의 리스트나 그런 리스트들의 "
             f"리스트여야 합니다. 받은 형식: {type(tokens).__name__}",
+            f"tokens must be a list of tokens (strings) or a list of such lists, got "
+            f"{type(tokens).__name__}.",
             TypeError,
         )
     tokens = list(tokens)
@@ -39,10 +39,10 @@ def _flatten(tokens):
     for t in tokens:
         if not isinstance(t, collections.abc.Hashable):
             fail(
-                f"every token must be a string (or another hashable value), got "
-                f"{type(t).__name__}: {t!r:.40}.",
                 f"토큰은 모두 문자열(또는 해시 가능한 값)이어야 합니다. 받은 토큰: "
                 f"{type(t).__name__} {t!r:.40}",
+                f"every token must be a string (or another hashable value), got "
+                f"{type(t).__name__}: {t!r:.40}.",
                 TypeError,
             )
     return tokens
@@ -53,8 +53,8 @@ def _iterable(name, value):
         return list(value)
     except TypeError:
         fail(
-            f"{name} must be a list, got {type(value).__name__}.",
             f"{name}은(는) 리스트여야 합니다. 받은 형식: {type(value).__name__}",
+            f"{name} must be a list, got {type(value).__name__}.",
             TypeError,
         )
 
@@ -77,11 +77,11 @@ class Vocab:
             isinstance(t, str) for t in _iterable("reserved_tokens", reserved_tokens)
         ):
             fail(
+                f"reserved_tokens는 ['<pad>']처럼 문자열의 리스트여야 합니다. 받은 값: "
+                f"{reserved_tokens!r} (문자열 하나만 주면 문자마다 쪼개집니다).",
                 "reserved_tokens must be a list of strings, e.g. ['<pad>'], got "
                 f"{reserved_tokens!r} (a single string would be split into "
                 "characters).",
-                f"reserved_tokens는 ['<pad>']처럼 문자열의 리스트여야 합니다. 받은 값: "
-                f"{reserved_tokens!r} (문자열 하나만 주면 문자마다 쪼개집니다).",
                 TypeError,
             )
         counter = collections.Counter(_flatten(tokens))
@@ -141,23 +141,23 @@ class Vocab:
                 not isinstance(t, str) and self._strings
             ):
                 fail(
-                    "vocab[...] maps tokens (strings) to indices, "
-                    f"got {t!r:.40} ({type(t).__name__}); to turn "
-                    "indices into tokens use vocab.to_tokens.",
                     "vocab[...]은 토큰(문자열)을 인덱스로 바꿉니다. 받은 "
                     f"값: {t!r:.40} ({type(t).__name__}). 인덱스를 "
                     "토큰으로 바꾸려면 vocab.to_tokens를 쓰세요.",
+                    "vocab[...] maps tokens (strings) to indices, "
+                    f"got {t!r:.40} ({type(t).__name__}); to turn "
+                    "indices into tokens use vocab.to_tokens.",
                     TypeError,
                 )
         words = [t for t in tokens if isinstance(t, str) and len(t) > 1]
         if words and self._chars:
             w = words[0]
             warn(
+                f"{w!r}은(는) 여러 글자인데 이 어휘는 문자 하나하나를 담고 "
+                f"있어 <unk>(인덱스 0)가 됩니다. vocab[list({w!r})]로 찾으세요.",
                 f"{w!r} is several characters, but this vocabulary "
                 "holds single characters, so it maps to <unk> "
                 f"(index 0): look up vocab[list({w!r})] instead.",
-                f"{w!r}은(는) 여러 글자인데 이 어휘는 문자 하나하나를 담고 "
-                f"있어 <unk>(인덱스 0)가 됩니다. vocab[list({w!r})]로 찾으세요.",
                 stacklevel=4,
             )
 
@@ -171,8 +171,8 @@ class Vocab:
         indices = integer("index", indices)
         if not 0 <= indices < len(self):
             fail(
-                f"index {indices} is outside the vocabulary (0 … {len(self) - 1}).",
                 f"인덱스 {indices}는 어휘 범위(0 … {len(self) - 1}) 밖입니다.",
+                f"index {indices} is outside the vocabulary (0 … {len(self) - 1}).",
                 IndexError,
             )
         return self.idx_to_token[int(indices)]

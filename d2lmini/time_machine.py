@@ -49,19 +49,19 @@ class TimeMachine:
         )  # windows that fit with a gap of num_steps between the sets
         if most < 2:
             fail(
-                f"num_steps={num_steps} is too large for a corpus of {n} tokens: a "
-                f"training and a validation window need num_steps <= {(n - 2) // 2}.",
                 f"num_steps={num_steps}는 토큰 {n}개인 코퍼스에 너무 큽니다. 학습 창과 "
                 f"검증 창을 하나씩 만들려면 num_steps <= {(n - 2) // 2}여야 합니다.",
+                f"num_steps={num_steps} is too large for a corpus of {n} tokens: a "
+                f"training and a validation window need num_steps <= {(n - 2) // 2}.",
             )
         if num_train + num_val > most:
             fail(
-                f"num_train + num_val = {num_train + num_val} windows, but a corpus of "
-                f"{n} tokens with num_steps={num_steps} holds at most {most} "
-                f"non-overlapping training and validation windows.",
                 f"num_train + num_val = {num_train + num_val}개 창이 필요하지만, 토큰 "
                 f"{n}개인 코퍼스에서 num_steps={num_steps}이면 학습·검증 창이 "
                 f"겹치지 않게 최대 {most}개까지만 만들 수 있습니다.",
+                f"num_train + num_val = {num_train + num_val} windows, but a corpus of "
+                f"{n} tokens with num_steps={num_steps} holds at most {most} "
+                f"non-overlapping training and validation windows.",
             )
         windows = torch.tensor(self.corpus, dtype=torch.long).unfold(
             0, num_steps + 1, 1

@@ -37,10 +37,10 @@ def _parameters(params_or_model):
         params = [None]
     if not all(isinstance(p, torch.Tensor) for p in params):
         fail(
-            f"clip_gradients needs a model or an iterable of tensors, got "
-            f"{type(params_or_model).__name__}.",
             "clip_gradients에는 모델이나 텐서들의 반복 가능 객체를 "
             f"주어야 합니다. 받은 형식: {type(params_or_model).__name__}",
+            f"clip_gradients needs a model or an iterable of tensors, got "
+            f"{type(params_or_model).__name__}.",
             TypeError,
         )
     return params
@@ -60,10 +60,10 @@ def clip_gradients(params_or_model, max_norm):
         ok = False
     if not ok:  # one message for every bad value (a ValueError, as it always was)
         fail(
-            "max_norm must be a number > 0 (math.inf only measures), got "
-            f"{max_norm!r}.",
             f"max_norm은 0보다 큰 수여야 합니다(math.inf면 노름만 잽니다). "
             f"받은 값: {max_norm!r}",
+            "max_norm must be a number > 0 (math.inf only measures), got "
+            f"{max_norm!r}.",
         )
     grads = [p.grad for p in _parameters(params_or_model) if p.grad is not None]
     if not grads:
@@ -80,17 +80,17 @@ def clip_gradients(params_or_model, max_norm):
 def _check_model(model, needs=("batch_loss", "parameters")):
     if not all(hasattr(model, a) for a in needs):
         fail(
-            f"model must be a d2lmini model (with a batch_loss method), got "
-            f"{type(model).__name__}.",
             f"model은 d2lmini 모델(batch_loss 메서드가 있는)이어야 합니다. 받은 형식: "
             f"{type(model).__name__}",
+            f"model must be a d2lmini model (with a batch_loss method), got "
+            f"{type(model).__name__}.",
             TypeError,
         )
     first = next(iter(model.parameters()), None)
     if first is None:
         fail(
-            f"model {type(model).__name__} has no parameters to train or evaluate.",
             f"모델 {type(model).__name__}에 매개변수가 없습니다.",
+            f"model {type(model).__name__} has no parameters to train or evaluate.",
         )
     return first
 
@@ -99,20 +99,20 @@ def _check_stateful(model, loader):
     """Carrying the state needs a language model and a sequential loader."""
     if not hasattr(model, "batch_loss_with_state"):
         fail(
-            f"stateful=True needs a language model with batch_loss_with_state "
-            f"(such as RNNLMScratch), got {type(model).__name__}.",
             "stateful=True에는 batch_loss_with_state가 있는 언어 모델"
             f"(RNNLMScratch 등)이 필요합니다. 받은 형식: {type(model).__name__}",
+            f"stateful=True needs a language model with batch_loss_with_state "
+            f"(such as RNNLMScratch), got {type(model).__name__}.",
             TypeError,
         )
     if not getattr(loader, "sequential", False):
         fail(
-            "stateful=True needs a sequential loader, whose minibatches continue "
-            "each other (TimeMachine(..., sequential=True)); carrying the state "
-            "across shuffled windows would hand on unrelated text.",
             "stateful=True에는 미니배치가 서로 이어지는 순차 로더"
             "(TimeMachine(..., sequential=True))가 필요합니다. 무작위로 섞인 창 "
             "사이에서 상태를 넘기면 관계없는 텍스트의 문맥을 넘기게 됩니다.",
+            "stateful=True needs a sequential loader, whose minibatches continue "
+            "each other (TimeMachine(..., sequential=True)); carrying the state "
+            "across shuffled windows would hand on unrelated text.",
         )
 
 
@@ -144,8 +144,8 @@ def evaluate_loss(model, loader, device=None, stateful=False):
         model.train(was_training)
     if count == 0:
         fail(
-            "the loader gave no batches: nothing to evaluate.",
             "로더가 미니배치를 하나도 내주지 않았습니다. 평가할 것이 없습니다.",
+            "the loader gave no batches: nothing to evaluate.",
         )
     return float(total) / count
 
@@ -209,10 +209,10 @@ class Trainer:
         lr = positive("model.lr", model.lr)
         if not all(hasattr(data, a) for a in ("train_dataloader", "val_dataloader")):
             fail(
-                "data must have train_dataloader() and val_dataloader() "
-                f"(like TimeMachine or SineData), got {type(data).__name__}.",
                 "data에는 train_dataloader()와 val_dataloader()가 있어야 "
                 f"합니다(TimeMachine, SineData처럼). 받은 형식: {type(data).__name__}",
+                "data must have train_dataloader() and val_dataloader() "
+                f"(like TimeMachine or SineData), got {type(data).__name__}.",
                 TypeError,
             )
         if self.seed is not None:
@@ -273,9 +273,9 @@ class Trainer:
             count += n
         if count == 0:
             fail(
-                "the training loader gave no batches: nothing to train on.",
                 "학습 로더가 미니배치를 하나도 내주지 "
                 "않았습니다. 학습할 데이터가 없습니다.",
+                "the training loader gave no batches: nothing to train on.",
             )
         self.train_items += count
         return float(total) / count
@@ -292,12 +292,12 @@ class Trainer:
             else "이나 기울기 클리핑(예: gradient_clip_val=1)"
         )
         fail(
-            f"training diverged at epoch {epoch}, step {step}: the "
-            f"training loss is {loss}. Try a smaller lr{clip}. "
-            f"history keeps the {epoch - 1} completed epoch(s).",
             f"{epoch}번째 에폭, {step}번째 스텝에서 학습이 "
             f"발산했습니다(학습 손실 {loss}). 더 작은 lr{clip_ko}을 써 "
             f"보세요. history에는 완료된 에폭 {epoch - 1}개가 남아 있습니다.",
+            f"training diverged at epoch {epoch}, step {step}: the "
+            f"training loss is {loss}. Try a smaller lr{clip}. "
+            f"history keeps the {epoch - 1} completed epoch(s).",
             TrainingDiverged,
         )
 
@@ -326,8 +326,8 @@ class Trainer:
 
         if not self.history:
             fail(
-                "nothing to plot yet: call trainer.fit(model, data) first.",
                 "아직 그릴 것이 없습니다. 먼저 trainer.fit(model, data)를 호출하세요.",
+                "nothing to plot yet: call trainer.fit(model, data) first.",
             )
         return plot_history(self.history, axes=axes)
 
@@ -349,10 +349,10 @@ def loss_by_context(model, tokens, context, num_seqs=256, device=None):
     last = len(tokens) - context - 1  # the latest start with a target left
     if last < 0:
         fail(
-            f"context={context} needs at least {context + 1} tokens, "
-            f"got {len(tokens)}.",
             f"context={context}에는 토큰이 {context + 1}개 이상 필요합니다. "
             f"받은 토큰: {len(tokens)}개",
+            f"context={context} needs at least {context + 1} tokens, "
+            f"got {len(tokens)}.",
         )
     device = model_device(model, device)
     starts = torch.linspace(0, last, num_seqs).round().long()

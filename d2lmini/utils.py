@@ -19,12 +19,12 @@ def set_seed(seed=0):
     torch.manual_seed(seed)
 
 
-def _unavailable(device, why_en, why_ko):
+def _unavailable(device, why_ko, why_en):
     fail(
-        f"device={device!r}, but {why_en}. Use device='auto' "
-        "(GPU if there is one, else CPU) or device='cpu'.",
         f"device={device!r}이지만 {why_ko}. device='auto'(GPU가 "
         "있으면 GPU, 없으면 CPU) 또는 device='cpu'를 쓰세요.",
+        f"device={device!r}, but {why_en}. Use device='auto' "
+        "(GPU if there is one, else CPU) or device='cpu'.",
     )
 
 
@@ -42,34 +42,34 @@ def resolve_device(device="auto"):
             choice("device", device, DEVICES)
     if not isinstance(device, torch.device):
         fail(
-            f"device must be a string such as 'cpu' or 'cuda', or a torch.device; got "
-            f"{device!r}.",
             f"device는 'cpu', 'cuda' 같은 문자열이나 torch.device여야 합니다. 받은 값: "
             f"{device!r}",
+            f"device must be a string such as 'cpu' or 'cuda', or a torch.device; got "
+            f"{device!r}.",
             TypeError,
         )
     if device.type == "cuda":
         if not torch.cuda.is_available():
             _unavailable(
                 str(device),
-                "this machine has no CUDA GPU (or PyTorch was built without CUDA)",
                 "이 컴퓨터에는 CUDA GPU가 없습니다(또는 PyTorch가 "
                 "CUDA 없이 빌드되었습니다)",
+                "this machine has no CUDA GPU (or PyTorch was built without CUDA)",
             )
         if device.index is not None and device.index >= torch.cuda.device_count():
             n = torch.cuda.device_count()
             _unavailable(
                 str(device),
-                f"there are only {n} GPU(s), numbered from 0",
                 f"GPU가 {n}개뿐이고 번호는 0부터 시작합니다",
+                f"there are only {n} GPU(s), numbered from 0",
             )
     elif device.type == "mps":
         mps = getattr(torch.backends, "mps", None)
         if mps is None or not mps.is_available():
             _unavailable(
                 str(device),
-                "Apple's MPS backend is not available here",
                 "이 컴퓨터에서는 Apple MPS 백엔드를 쓸 수 없습니다",
+                "Apple's MPS backend is not available here",
             )
     elif device.type != "cpu":
         choice("device", str(device), DEVICES)

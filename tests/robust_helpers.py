@@ -10,19 +10,19 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 
 def clean_error(exc_type, *words):
     """``with clean_error(ValueError, "lr"):`` — the call must
-    raise ``exc_type`` with a bilingual message (an English
-    line, then a line with Korean) that contains ``words``."""
+    raise ``exc_type`` with a bilingual message (a line with
+    Korean, then an English line) that contains ``words``."""
     return _Clean(exc_type, words)
 
 
 def is_clean(err, words=()):
     lines = str(err).split("\n")
     # the English line may quote the bad value itself, which can be Korean text
-    english = re.sub(r"'[^']*'|\"[^\"]*\"", "", lines[0])
+    english = re.sub(r"'[^']*'|\"[^\"]*\"", "", lines[-1])
     return (
         len(lines) >= 2
+        and HANGUL.search(lines[0])
         and not HANGUL.search(english)
-        and HANGUL.search(lines[-1])
         and all(w in str(err) for w in words)
     )
 

@@ -122,7 +122,7 @@ def test_constitution_offline_without_copy_says_what_to_do(empty_cache, monkeypa
     monkeypatch.setattr(download, "fetch", offline)
     with pytest.raises(ConnectionError) as err:
         download.read_constitution()
-    english, korean = str(err.value).split("\n")
+    korean, english = str(err.value).split("\n")
     for line in (english, korean):
         assert download.CONSTITUTION_URL in line and download.ENV_VAR in line
         assert download.CONSTITUTION_FILENAME in line and "root=" in line

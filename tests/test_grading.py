@@ -80,6 +80,17 @@ def test_every_exercise_has_graded_bilingual_hints():
     assert set(EXPLAIN) <= {ex.id for ex in EXERCISES}
 
 
+def test_shown_hints_are_counted_in_either_order_of_languages():
+    import d2lmini.grading as grading
+    from d2lmini.grading.grader import HINT_SHOWN
+
+    new = repr(grading.hint("9.3-partition", 2))
+    old = "9.3-partition · hint 2/3 · 힌트 2/3\n..."  # saved before ko · en everywhere
+    for text in (new, old):
+        ex_id, n, _total = HINT_SHOWN.search(text).groups()
+        assert (ex_id, n) == ("9.3-partition", "2")
+
+
 def test_hint_shows_the_next_hint_then_the_last_again():
     import d2lmini.grading as grading
 
@@ -88,11 +99,11 @@ def test_hint_shows_the_next_hint_then_the_last_again():
     shown = [grading.hint("9.3-partition") for _ in range(total + 1)]
     assert [h.n for h in shown] == [*range(1, total + 1), total]
     first = repr(shown[0])
-    assert first.startswith(f"9.3-partition · hint 1/{total} · 힌트 1/{total}\n")
+    assert first.startswith(f"9.3-partition · 힌트 1/{total} · hint 1/{total}\n")
     assert (
         HINTS["9.3-partition"][0][1] in first and HINTS["9.3-partition"][0][0] in first
     )
-    assert "that was the last hint · 마지막 힌트입니다" in repr(shown[-1])
+    assert "마지막 힌트입니다 · that was the last hint" in repr(shown[-1])
     page = shown[1]._repr_html_()
     assert 'class="lang-ko"' in page and 'class="lang-en"' in page
     assert "hint 2/" in repr(grading.hint("9.3-partition", 2))
@@ -292,7 +303,7 @@ def test_check_of_a_stub_says_not_implemented():
 
     report = check("9.3-perplexity", perplexity)
     assert report.score == 0
-    assert "not implemented yet · 아직 구현하지 않았습니다" in repr(report)
+    assert "아직 구현하지 않았습니다 · not implemented yet" in repr(report)
     assert "Traceback" not in repr(report)
 
 
@@ -318,7 +329,7 @@ def test_check_never_raises():
 
 def test_check_shows_wrong_values_and_mutation():
     report = check("9.3-perplexity", lambda lp: 3.0)
-    assert "expected 4, got 3 · 기댓값 4, 실제 값 3" in repr(report)
+    assert "기댓값 4, 실제 값 3 · expected 4, got 3" in repr(report)
 
     def clip_in_place(grads, max_norm):
         for g in grads:
@@ -436,7 +447,7 @@ def test_student_notebooks_show_not_implemented():
             for o in c.outputs
         ]
         assert shown and all(
-            "not implemented yet · 아직 구현하지 않았습니다" in o["data"]["text/plain"]
+            "아직 구현하지 않았습니다 · not implemented yet" in o["data"]["text/plain"]
             for o in shown
         ), md.stem
         assert nb.metadata["d2lmini"]["chapter"] == md.stem[:3].replace("_", ".")
@@ -488,7 +499,7 @@ def test_grading_the_fixture_folder_gives_the_expected_gradebook(tmp_path):
         "--hints",
     )
     assert result.returncode == 0, result.stderr
-    assert "grading · 채점" in result.stderr  # the progress bar
+    assert "채점 · grading" in result.stderr  # the progress bar
     got, expected = read_csv(out), read_csv(FIXTURES / "expected.csv")
     assert got[0] == [
         "submission",

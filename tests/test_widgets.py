@@ -374,7 +374,7 @@ def test_use_svg_display_rejects_a_bad_dpi(svg):
 
 
 def test_figure_bytes_wants_a_figure():
-    with pytest.raises(TypeError, match=r"matplotlib Figure.*\n.*Figure여야"):
+    with pytest.raises(TypeError, match=r"Figure여야.*\n.*matplotlib Figure"):
         d2lmini.figure_bytes(plt.gca())
     plt.close("all")
 

@@ -9,6 +9,7 @@ import html
 import time
 
 from .. import bilingual
+from .._checks import fail
 from .frame_files import log_timing, write_manifest
 from .frames import frames_dir
 from .model_export import export_char_model
@@ -140,8 +141,9 @@ def show_text_generator(panel, model, vocab, folder):
     from IPython.display import HTML, display
 
     if not vocab.is_char_level:
-        raise ValueError(
-            "the static text generator supports character vocabularies only"
+        fail(
+            "정적 텍스트 생성기는 문자 단위 어휘만 지원합니다.",
+            "the static text generator supports character vocabularies only",
         )
     start, cpu = time.perf_counter(), time.process_time()
     weights = export_char_model(model, vocab)

@@ -17,6 +17,7 @@ Importing this package does not import the reference implementations
 import html
 import os
 
+from .. import bilingual
 from .messages import msg
 
 __all__ = ["EXERCISES", "CheckReport", "HintReport", "check", "exercise_list", "hint"]
@@ -70,10 +71,11 @@ class CheckReport:
         score_ko, score_en = msg("score", score=f"{self.score:g}", points=self.points)
         head = (
             f"{self.exercise_id} · {self.function_name}",
-            f"{score_en} · {score_ko}",
+            bilingual.text(score_ko, score_en),
         )
         rows = [
-            (("✓" if c.ok else "✗"), c.name, f"{c.en} · {c.ko}") for c in self.cases
+            (("✓" if c.ok else "✗"), c.name, bilingual.text(c.ko, c.en))
+            for c in self.cases
         ]
         foot = msg("more_cases")
         return head, rows, foot
@@ -82,21 +84,20 @@ class CheckReport:
         head, rows, foot = self._lines()
         out = list(head)
         if self.note:
-            out.append(f"  {self.note[1]} · {self.note[0]}")
+            out.append(f"  {bilingual.text(*self.note)}")
         width = max((len(name) for _, name, _ in rows), default=0)
         out += [f"  {mark} {name.ljust(width)}  {text}" for mark, name, text in rows]
         if self.explanation:
             why_ko, why_en = msg("why")
             out += [
-                f"{why_en} {self.explanation[1]}",
                 f"{why_ko} {self.explanation[0]}",
+                f"{why_en} {self.explanation[1]}",
             ]
-        out += [foot[1], f"· {foot[0]}"]
+        out += [foot[0], f"· {foot[1]}"]
         from .hints import HINTS
 
         if self.exercise_id in HINTS:
-            ko, en = msg("hint_call", id=self.exercise_id)
-            out += [f"{en} · {ko}"]
+            out += [bilingual.text(*msg("hint_call", id=self.exercise_id))]
         return "\n".join(out)
 
     __str__ = __repr__
@@ -112,15 +113,14 @@ class CheckReport:
             for mark, name, text in rows
         )
         note = (
-            f'<p style="margin:0.3em 0">{e(self.note[1])} · {e(self.note[0])}</p>'
+            f'<p style="margin:0.3em 0">{bilingual.text(*map(e, self.note))}</p>'
             if self.note
             else ""
         )
-        case_ko, case_en = msg("case")
-        res_ko, res_en = msg("result")
+        case, result = bilingual.text(*msg("case")), bilingual.text(*msg("result"))
         table = (
             f'<table><thead><tr><th></th><th style="text-align:left">'
-            f'{case_en} · {case_ko}</th><th style="text-align:left">{res_en} · {res_ko}'
+            f'{e(case)}</th><th style="text-align:left">{e(result)}'
             f"</th></tr></thead><tbody>{cells}</tbody></table>"
             if rows
             else ""
@@ -135,7 +135,7 @@ class CheckReport:
         return (
             f'<div class="d2lmini-check"><p style="margin:0.3em 0"><b>{e(head[0])}</b>'
             f" — {e(head[1])}</p>{note}{table}{why}"
-            f'<p style="margin:0.3em 0"><i>{e(foot[1])} · {e(foot[0])}</i></p>'
+            f'<p style="margin:0.3em 0"><i>{bilingual.text(*map(e, foot))}</i></p>'
             f"{hints_html(self.exercise_id)}</div>"
         )
 
@@ -143,9 +143,8 @@ class CheckReport:
 def _bilingual_html(ko_html, en_html):
     """Korean then English paragraphs; the book shows the reader's language
     (classes lang-ko / lang-en), a notebook both."""
-    return (
-        f'<p class="lang-ko" style="margin:0.3em 0">{ko_html}</p>'
-        f'<p class="lang-en" style="margin:0.3em 0">{en_html}</p>'
+    return bilingual.html(
+        ko_html, en_html, tag="p", escape=False, style="margin:0.3em 0"
     )
 
 
@@ -161,22 +160,13 @@ def hints_html(exercise_id):
     title_ko, title_en = msg("hints_title", count=len(hints))
     inner = "".join(
         f'<details style="margin:0.2em 0 0.2em 1em"><summary>'
-        f"{_bilingual_span(*msg('hint_number', n=n, total=len(hints)))}</summary>"
+        f"{bilingual.html(*msg('hint_number', n=n, total=len(hints)))}</summary>"
         f"{_bilingual_html(e(ko), e(en))}</details>"
         for n, (ko, en) in enumerate(hints, 1)
     )
     return (
         f'<details class="d2lmini-hints" style="margin:0.3em 0"><summary>'
-        f"{_bilingual_span(title_ko, title_en)}</summary>{inner}</details>"
-    )
-
-
-def _bilingual_span(ko, en):
-    """ "English · 한국어" in a notebook; the reader's language in the book."""
-    e = html.escape
-    return (
-        f'<span class="lang-en">{e(en)}</span><span class="lang-sep"> · </span>'
-        f'<span class="lang-ko">{e(ko)}</span>'
+        f"{bilingual.html(title_ko, title_en)}</summary>{inner}</details>"
     )
 
 
@@ -189,15 +179,15 @@ class HintReport:
         self.note = note  # (ko, en): an unknown id, or every hint already shown
 
     def _head(self):
-        ko, en = msg("hint_number", n=self.n, total=self.total)
-        return f"{self.exercise_id} · {en} · {ko}"
+        number = msg("hint_number", n=self.n, total=self.total)
+        return f"{self.exercise_id} · {bilingual.text(*number)}"
 
     def __repr__(self):
         if self.text is None:
-            return f"{self.note[1]} · {self.note[0]}"
-        out = [self._head(), self.text[1], self.text[0]]
+            return bilingual.text(*self.note)
+        out = [self._head(), self.text[0], self.text[1]]
         if self.note:
-            out.append(f"({self.note[1]} · {self.note[0]})")
+            out.append(f"({bilingual.text(*self.note)})")
         return "\n".join(out)
 
     __str__ = __repr__
@@ -205,7 +195,7 @@ class HintReport:
     def _repr_html_(self):
         e = html.escape
         if self.text is None:
-            return f"<p>{e(self.note[1])} · {e(self.note[0])}</p>"
+            return f"<p>{bilingual.text(*map(e, self.note))}</p>"
         note = (
             _bilingual_html(f"<i>{e(self.note[0])}</i>", f"<i>{e(self.note[1])}</i>")
             if self.note

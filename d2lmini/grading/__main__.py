@@ -12,6 +12,7 @@ import pathlib
 import sys
 import time
 
+from .. import bilingual
 from . import exercise_list
 
 
@@ -27,7 +28,7 @@ def _sources_dir():
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m d2lmini.grading",
-        description="Graded exercises of rnn-course · 채점",
+        description=bilingual.text("채점", "Graded exercises of rnn-course"),
     )
     sub = parser.add_subparsers(dest="command", required=True)
     p_list = sub.add_parser("list", help="list the exercises")
@@ -82,7 +83,9 @@ def main(argv=None):
     if args.command == "grade":
         if not args.folder.is_dir():
             print(
-                f"error: {args.folder} is not a folder · 폴더가 아닙니다",
+                bilingual.text(
+                    "폴더가 아닙니다", f"error: {args.folder} is not a folder"
+                ),
                 file=sys.stderr,
             )
             return 2
@@ -119,8 +122,11 @@ def main(argv=None):
         root = _sources_dir()
         if root is None:
             print(
-                "error: exercises/9_*.md not found (run from a checkout "
-                "of the repository) · 저장소 체크아웃에서 실행하세요",
+                bilingual.text(
+                    "저장소 체크아웃에서 실행하세요",
+                    "error: exercises/9_*.md not found (run from a checkout "
+                    "of the repository)",
+                ),
                 file=sys.stderr,
             )
             return 2

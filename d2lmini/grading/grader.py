@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 
+from .. import bilingual
 from . import cases as case_plans
 from . import rules, sandbox, wire
 from .compare import Mismatch, compare
@@ -41,7 +42,11 @@ COLUMNS = [
     "status_ko",
 ]
 HINT_COLUMNS = ["hints", "hints_by_exercise"]
-HINT_SHOWN = re.compile(r"^(9\.[1-7]-[a-z0-9-]+) · hint (\d+)/(\d+) · ", re.M)
+# "9.3-partition · 힌트 1/3 · hint 1/3" (and "· hint 1/3 · 힌트 1/3", as shown before
+# d2lmini put Korean first everywhere: notebooks saved then still count)
+HINT_SHOWN = re.compile(
+    r"^(9\.[1-7]-[a-z0-9-]+) · (?:힌트 \d+/\d+ · )?hint (\d+)/(\d+)\b", re.M
+)
 CHAPTER_FROM_NAME = re.compile(r"^9_([1-7])(?:_|\b|\.)")
 MAGIC = re.compile(r"^(\s*)[%!].*$", re.M)
 START_SECONDS = 300  # a zygote imports torch: slow on a loaded machine
@@ -240,11 +245,16 @@ def grade(
     ]
     argv, env, sandboxed, why = sandbox.zygote_command(use_sandbox, masked=hide)
     (report or _stderr)(
-        "sandbox: bubblewrap (no network, read-only system, private /tmp) · "
-        "샌드박스: bubblewrap"
+        bilingual.text(
+            "샌드박스: bubblewrap",
+            "sandbox: bubblewrap (no network, read-only system, private /tmp)",
+        )
         if sandboxed
-        else f"warning: no OS sandbox ({why}); submissions run with the oracles out of "
-        "their process but without OS isolation · 경고: OS 샌드박스 없이 채점합니다"
+        else bilingual.text(
+            "경고: OS 샌드박스 없이 채점합니다",
+            f"warning: no OS sandbox ({why}); submissions run with the oracles out "
+            "of their process but without OS isolation",
+        )
     )
     settings = {
         "timeout": timeout,
@@ -583,7 +593,7 @@ def _bar(total, enabled):
 
     return tqdm(
         total=total,
-        desc="grading · 채점",
+        desc=bilingual.text("채점", "grading"),
         unit="nb",
         disable=not enabled,
         file=sys.stderr,

@@ -1,7 +1,10 @@
 """Every message a learner or an instructor sees, in Korean and English.
 
-``msg(key, **fields)`` returns ``(ko, en)``; ``both(key, ...)`` joins them as "ko · en".
+``msg(key, **fields)`` returns ``(ko, en)``; ``both(key, ...)`` joins them as "ko · en"
+(:func:`d2lmini.bilingual.text`).
 """
+
+from .. import bilingual
 
 MESSAGES = {
     "not_implemented": ("아직 구현하지 않았습니다", "not implemented yet"),
@@ -165,8 +168,8 @@ def msg(key, **fields):
 
 
 def both(key, **fields):
-    ko, en = msg(key, **fields)
-    return f"{en} · {ko}"
+    """``"한국어 · English"`` for the message ``key``."""
+    return bilingual.text(*msg(key, **fields))
 
 
 def message_of(spec):
