@@ -3,6 +3,8 @@
 Autograd would record five small operations per time step and replay them one by one;
 doing the loop ourselves keeps every step to two in-place kernels and turns the gradient
 of ``W_hh`` into one matrix product over all steps.
+
+Taught in 9.7.
 """
 
 import torch
@@ -10,7 +12,10 @@ import torch
 
 def tanh_(x):
     """In-place ``tanh`` as ``2 sigmoid(2x) - 1``: the same function, computed 3x faster
-    than ``torch.tanh`` on CPUs where PyTorch's ``tanh`` kernel is not vectorised."""
+    than ``torch.tanh`` on CPUs where PyTorch's ``tanh`` kernel is not vectorised.
+
+    Taught in 9.7.
+    """
     return x.mul_(2).sigmoid_().mul_(2).sub_(1)
 
 
@@ -45,5 +50,8 @@ class TanhRecurrence(torch.autograd.Function):
 
 
 def tanh_recurrence(input_terms, h0, W_hh):
-    """``(T, batch, hidden)``: every ``H_t = tanh(A_t + H_{t-1} W_hh)``."""
+    """``(T, batch, hidden)``: every ``H_t = tanh(A_t + H_{t-1} W_hh)``.
+
+    Taught in 9.7.
+    """
     return TanhRecurrence.apply(input_terms, h0, W_hh)

@@ -32,7 +32,10 @@ STALE = 3600  # a .part file older than this was left by a killed process
 
 
 class Source(NamedTuple):
-    """A text file: its name in a data folder, where to download it, its SHA-1."""
+    """A text file: its name in a data folder, where to download it, its SHA-1.
+
+    Used by the readers of 9.2.
+    """
 
     filename: str
     url: str
@@ -49,19 +52,28 @@ def _constitution():
 
 
 def sha1_of(path):
-    """Hex SHA-1 of a file's bytes."""
+    """Hex SHA-1 of a file's bytes.
+
+    Taught in 9.2.
+    """
     return hashlib.sha1(pathlib.Path(path).read_bytes()).hexdigest()
 
 
 def cache_dir():
-    """Where downloads are kept: ``$XDG_CACHE_HOME/d2lmini`` or ``~/.cache/d2lmini``."""
+    """Where downloads are kept: ``$XDG_CACHE_HOME/d2lmini`` or ``~/.cache/d2lmini``.
+
+    Used by the readers of 9.2.
+    """
     base = os.environ.get("XDG_CACHE_HOME") or pathlib.Path.home() / ".cache"
     return pathlib.Path(base) / "d2lmini"
 
 
 def fallback_path(filename=FILENAME):
     """Where a download goes when the cache cannot be
-    written (a per-user temp folder)."""
+    written (a per-user temp folder).
+
+    Used by the readers of 9.2.
+    """
     user = os.getuid() if hasattr(os, "getuid") else "user"
     return pathlib.Path(tempfile.gettempdir()) / f"d2lmini-{user}" / filename
 
@@ -72,6 +84,8 @@ def fetch(url, timeout=None, deadline=None):
     ``timeout`` bounds each read, ``deadline`` the whole download
     (a server that trickles bytes cannot hang it); a cut
     connection or a short body raises ``ConnectionError``.
+
+    Used by the readers of 9.2.
     """
     timeout = TIMEOUT if timeout is None else timeout
     deadline = DEADLINE if deadline is None else deadline
@@ -209,6 +223,8 @@ def data_path(source, root=None):
     Looks in ``root`` if given, else in the directory named by
     ``$D2LMINI_DATA``, else in the cache; a missing or corrupt cached copy is
     (re-)downloaded, checked against its SHA-1 and written atomically.
+
+    Used by the readers of 9.2.
     """
     filename, url, sha1 = source
     if root is not None:
@@ -252,20 +268,32 @@ def data_path(source, root=None):
 
 
 def timemachine_path(root=None):
-    """Path to a verified ``timemachine.txt`` (see ``data_path``)."""
+    """Path to a verified ``timemachine.txt`` (see ``data_path``).
+
+    Taught in 9.2.
+    """
     return data_path(_novel(), root)
 
 
 def read_timemachine(root=None):
-    """The text of *The Time Machine*, read as UTF-8."""
+    """The text of *The Time Machine*, read as UTF-8.
+
+    Taught in 9.2.
+    """
     return timemachine_path(root).read_text(encoding="utf-8")
 
 
 def constitution_path(root=None):
-    """Path to a verified ``constitution.txt``, 『대한민국헌법』 (see ``data_path``)."""
+    """Path to a verified ``constitution.txt``, 『대한민국헌법』 (see ``data_path``).
+
+    Taught in 9.2.
+    """
     return data_path(_constitution(), root)
 
 
 def read_constitution(root=None):
-    """The text of 『대한민국헌법』, read as UTF-8 (CRLF line ends become ``\n``)."""
+    """The text of 『대한민국헌법』, read as UTF-8 (CRLF line ends become ``\n``).
+
+    Taught in 9.2.
+    """
     return constitution_path(root).read_text(encoding="utf-8")

@@ -27,22 +27,34 @@ SYLLABLES = INITIALS * MEDIALS * FINALS  # 11,172
 
 
 def is_syllable(ch):
-    """True for a modern Hangul syllable block, '가' … '힣'."""
+    """True for a modern Hangul syllable block, '가' … '힣'.
+
+    Taught in 9.2.
+    """
     return SYLLABLE_FIRST <= ord(ch) <= SYLLABLE_LAST
 
 
 def is_initial(ch):
-    """True for one of the 19 conjoining initial consonants (초성), U+1100 … U+1112."""
+    """True for one of the 19 conjoining initial consonants (초성), U+1100 … U+1112.
+
+    Taught in 9.3.
+    """
     return 0 <= ord(ch) - INITIAL_BASE < INITIALS
 
 
 def is_medial(ch):
-    """True for one of the 21 conjoining medial vowels (중성), U+1161 … U+1175."""
+    """True for one of the 21 conjoining medial vowels (중성), U+1161 … U+1175.
+
+    Taught in 9.3.
+    """
     return 0 <= ord(ch) - MEDIAL_BASE < MEDIALS
 
 
 def is_final(ch):
-    """True for one of the 27 conjoining final consonants (종성), U+11A8 … U+11C2."""
+    """True for one of the 27 conjoining final consonants (종성), U+11A8 … U+11C2.
+
+    Taught in 9.3.
+    """
     return 0 < ord(ch) - FINAL_BASE < FINALS
 
 
@@ -50,6 +62,8 @@ def split_syllable(syllable):
     """The jamo of one syllable block: initial, medial and, if it has one, final.
 
     ``split_syllable('한') == 'ᄒ' + 'ᅡ' + 'ᆫ'`` (U+1112 U+1161 U+11AB).
+
+    Taught in 9.2.
     """
     string("syllable", syllable)
     if len(syllable) != 1 or not is_syllable(syllable):
@@ -70,6 +84,8 @@ def join_jamo(initial, medial, final=""):
     """The syllable block of an initial, a medial and an optional final jamo.
 
     ``join_jamo('ᄒ', 'ᅡ', 'ᆫ') == '한'``; the inverse of ``split_syllable``.
+
+    Taught in 9.2.
     """
     for name, ch, test in [
         ("initial", initial, is_initial),
@@ -90,7 +106,10 @@ def join_jamo(initial, medial, final=""):
 
 
 def decompose(text):
-    """Replace every syllable block of ``text`` by its jamo; leave the rest alone."""
+    """Replace every syllable block of ``text`` by its jamo; leave the rest alone.
+
+    Taught in 9.2.
+    """
     string("text", text)
     return "".join(split_syllable(ch) if is_syllable(ch) else ch for ch in text)
 
@@ -101,6 +120,8 @@ def compose(text):
     Everything else stays as it is: other characters, and jamo that cannot start
     or finish a block (a medial without an initial, a final without a vowel), so
     ``compose(decompose(s)) == s`` for any ``s`` without conjoining jamo.
+
+    Taught in 9.2.
     """
     string("text", text)
     out, i = [], 0
@@ -119,7 +140,10 @@ def compose(text):
 
 def preprocess(text):
     """Keep Hangul syllable blocks only: every run of
-    other characters becomes one space."""
+    other characters becomes one space.
+
+    Taught in 9.2.
+    """
     string("text", text)
     return re.sub("[^\uac00-\ud7a3]+", " ", text)
 
@@ -137,6 +161,8 @@ def compatibility_jamo(jamo):
 
     ``compatibility_jamo('ᆫ') == 'ㄴ'`` (a final NIEUN becomes the letter NIEUN); an
     initial and a final consonant of the same letter give the same result.
+
+    Used by compose_visible (9.6).
     """
     string("jamo", jamo)
     for test, base, letters in [
@@ -160,6 +186,8 @@ def compose_visible(text, brackets="[]"):
     ``brackets``, one letter per jamo: ``compose_visible('가ᅡ') == '가[ㅏ]'``.
     Unlike ``compose``, whose leftovers a font may draw as blanks or as parts of the
     next block, nothing here can vanish or merge into a neighbour.
+
+    Taught in 9.6.
     """
     string("brackets", brackets)
     if len(brackets) != 2:

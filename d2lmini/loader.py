@@ -14,6 +14,8 @@ class TensorLoader:
     e.g. ``(X, Y)``. Shuffling draws a fresh permutation from
     PyTorch's global generator at every pass, so ``set_seed`` makes it
     repeatable. The last batch may be smaller (nothing is dropped).
+
+    Taught in 9.1 (SineData's loaders); used directly in 9.6.
     """
 
     def __init__(self, tensors, batch_size, shuffle=False):
@@ -84,6 +86,8 @@ class SequentialLoader:
     minibatch can be handed on to the next (``Trainer(stateful=True)``).
     The targets ``Y`` are the inputs shifted by one token; a stream's tail
     shorter than ``num_steps`` is dropped.
+
+    Taught in 9.5 (stateful training, ``TimeMachine(..., sequential=True)``).
     """
 
     #: rows of consecutive minibatches continue each other

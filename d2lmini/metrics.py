@@ -13,7 +13,10 @@ from ._checks import fail, number, positive_int
 
 
 def safe_exp(x):
-    """``math.exp(x)``, but ``inf`` where it would overflow (a diverged loss)."""
+    """``math.exp(x)``, but ``inf`` where it would overflow (a diverged loss).
+
+    Used by the trainer's perplexity (9.5).
+    """
     try:
         return math.exp(x)
     except OverflowError:
@@ -22,7 +25,10 @@ def safe_exp(x):
 
 def perplexity(probs):
     """``exp(-mean log p)`` of the probabilities a model gave the tokens that occurred
-    (``inf`` when one of them is 0)."""
+    (``inf`` when one of them is 0).
+
+    Taught in 9.3.
+    """
     try:
         probs = torch.as_tensor(probs, dtype=torch.float64)
     except (TypeError, ValueError, RuntimeError):
@@ -57,6 +63,8 @@ def bits_per_char(perplexity, num_tokens, num_chars):
     ``num_chars`` characters, that is ``log2(perplexity) * num_tokens / num_chars``.
     Unlike perplexity per token, this compares models that cut the same text
     into different tokens (syllables or jamo, characters or words).
+
+    Taught in 9.3.
     """
     perplexity = number("perplexity", perplexity, low=1, finite=False)
     num_tokens = positive_int("num_tokens", num_tokens)

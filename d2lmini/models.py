@@ -1,4 +1,10 @@
-"""The models of chapter 9: a linear autoregressive model and RNN language models."""
+"""The models of chapter 9: a linear autoregressive model and RNN language models.
+
+Comments after tensor lines give their shapes, by axis: ``steps`` (``num_steps``, time),
+``batch``, ``inputs`` (``num_inputs``), ``hidden`` (``num_hiddens``) and ``vocab``
+(``vocab_size``). The RNNs work time-major, ``(steps, batch, ...)``; a language model
+takes and returns batch-major tensors, ``(batch, steps, ...)``, as D2L's do.
+"""
 
 import torch
 import torch.nn.functional as F
@@ -19,7 +25,10 @@ from .bptt import tanh_recurrence
 
 
 class Module(nn.Module):
-    """A model that knows its learning rate and how to score a minibatch."""
+    """A model that knows its learning rate and how to score a minibatch.
+
+    Taught in 9.6.
+    """
 
     #: language models report perplexity next to their loss
     reports_perplexity = False
@@ -38,7 +47,10 @@ class Module(nn.Module):
 
 class LinearRegression(Module):
     """``y = x w + b`` trained with the squared error
-    (the input size is found on first use)."""
+    (the input size is found on first use).
+
+    Taught in 9.1.
+    """
 
     def __init__(self, lr=0.01, num_inputs=None):
         super().__init__(lr)
@@ -71,7 +83,10 @@ class LinearRegression(Module):
 
 
 class RNNScratch(nn.Module):
-    """A vanilla RNN: ``H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h)``."""
+    """A vanilla RNN: ``H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h)``.
+
+    Taught in 9.5 (first used in 9.4).
+    """
 
     #: integer inputs are read as token indices (see ``forward``)
     reads_token_ids = True
@@ -81,13 +96,13 @@ class RNNScratch(nn.Module):
         self.num_inputs = positive_int("num_inputs", num_inputs)
         self.num_hiddens = positive_int("num_hiddens", num_hiddens)
         self.sigma = non_negative("sigma", sigma)
-        self.W_xh = nn.Parameter(
+        self.W_xh = nn.Parameter(  # (inputs, hidden)
             torch.randn(self.num_inputs, self.num_hiddens) * self.sigma
         )
-        self.W_hh = nn.Parameter(
+        self.W_hh = nn.Parameter(  # (hidden, hidden)
             torch.randn(self.num_hiddens, self.num_hiddens) * self.sigma
         )
-        self.b_h = nn.Parameter(torch.zeros(self.num_hiddens))
+        self.b_h = nn.Parameter(torch.zeros(self.num_hiddens))  # (hidden,)
 
     def forward(self, inputs, state=None):
         """``inputs``: ``(num_steps, batch, num_inputs)`` → ``(outputs, state)`` where
@@ -98,20 +113,25 @@ class RNNScratch(nn.Module):
         @ W_xh`` is row ``i`` of ``W_xh``, so we look it up.
         """
         inputs = check.rnn_inputs(self, inputs, state, self.W_xh, reads_ids=True)
-        if inputs.dtype in (torch.int32, torch.int64):
+        if inputs.dtype in (torch.int32, torch.int64):  # (steps, batch) token ids
             rows = torch.index_select(self.W_xh, 0, inputs.reshape(-1))
+            # (steps * batch, hidden) rows back to (steps, batch, hidden)
             input_terms = rows.view(*inputs.shape, -1) + self.b_h
         else:  # the input term does not depend on H: one product for all steps
-            input_terms = inputs @ self.W_xh + self.b_h
+            input_terms = inputs @ self.W_xh + self.b_h  # (steps, batch, hidden)
         if state is None:
             state = input_terms.new_zeros(input_terms.shape[1], self.num_hiddens)
-        # H_t = tanh(X_t W_xh + b_h + H_{t-1} W_hh), one step at a time (see bptt.py)
+        # H_t = tanh(X_t W_xh + b_h + H_{t-1} W_hh), one step at a time (see bptt.py):
+        # (steps, batch, hidden)
         outputs = tanh_recurrence(input_terms, state, self.W_hh)
-        return outputs, outputs[-1]
+        return outputs, outputs[-1]  # state: (batch, hidden)
 
 
 class RNN(nn.Module):
-    """The same RNN as ``RNNScratch``, computed by ``torch.nn.RNN``."""
+    """The same RNN as ``RNNScratch``, computed by ``torch.nn.RNN``.
+
+    Taught in 9.6.
+    """
 
     def __init__(self, num_inputs, num_hiddens):
         super().__init__()
@@ -122,12 +142,16 @@ class RNN(nn.Module):
     def forward(self, inputs, state=None):
         """Same shapes as ``RNNScratch.forward`` (state ``(batch, num_hiddens)``)."""
         check.rnn_inputs(self, inputs, state, self.rnn.weight_ih_l0, reads_ids=False)
+        # torch.nn.RNN keeps a layer axis in its state: (1, batch, hidden)
         outputs, state = self.rnn(inputs, None if state is None else state.unsqueeze(0))
-        return outputs, state.squeeze(0)
+        return outputs, state.squeeze(0)  # (steps, batch, hidden), (batch, hidden)
 
 
 class RNNLMScratch(Module):
-    """A character (or word) language model on top of an RNN, with one-hot inputs."""
+    """A character (or word) language model on top of an RNN, with one-hot inputs.
+
+    Taught in 9.5 (first used in 9.4).
+    """
 
     reports_perplexity = True
 
@@ -155,13 +179,13 @@ class RNNLMScratch(Module):
 
     def init_output_layer(self):
         sigma = getattr(self.rnn, "sigma", 0.01)
-        self.W_hq = nn.Parameter(
+        self.W_hq = nn.Parameter(  # (hidden, vocab)
             torch.randn(self.rnn.num_hiddens, self.vocab_size) * sigma
         )
-        self.b_q = nn.Parameter(torch.zeros(self.vocab_size))
+        self.b_q = nn.Parameter(torch.zeros(self.vocab_size))  # (vocab,)
 
     def output_layer(self, rnn_outputs):
-        return rnn_outputs @ self.W_hq + self.b_q
+        return rnn_outputs @ self.W_hq + self.b_q  # (steps, batch, vocab)
 
     def one_hot(self, X):
         """``(batch, num_steps)`` token indices →
@@ -177,25 +201,27 @@ class RNNLMScratch(Module):
         return check.token_ids(name, X, self.vocab_size, next(self.parameters()))
 
     def _one_hot(self, X):
-        ids = X.T
-        eye = torch.eye(self.vocab_size, device=X.device)
-        return eye.index_select(0, ids.reshape(-1)).view(*ids.shape, self.vocab_size)
+        ids = X.T  # (steps, batch)
+        eye = torch.eye(self.vocab_size, device=X.device)  # (vocab, vocab)
+        rows = eye.index_select(0, ids.reshape(-1))  # (steps * batch, vocab)
+        return rows.view(*ids.shape, self.vocab_size)  # (steps, batch, vocab)
 
     def time_major_logits(self, X, state=None):
         """Logits ``(num_steps, batch, vocab_size)`` and the final hidden state."""
-        X = self._ids(X)
-        # an RNN that reads token indices gets them as
-        # they are: no one-hot tensor to build
+        X = self._ids(X)  # (batch, steps)
+        # an RNN that reads token indices gets them as they are, (steps, batch): no
+        # one-hot tensor (steps, batch, vocab) to build
         inputs = (
             X.T if getattr(self.rnn, "reads_token_ids", False) else self._one_hot(X)
         )
-        rnn_outputs, state = self.rnn(inputs, state)
-        return self.output_layer(rnn_outputs), state
+        rnn_outputs, state = self.rnn(inputs, state)  # (steps, batch, hidden)
+        return self.output_layer(rnn_outputs), state  # (steps, batch, vocab)
 
     def forward(self, X, state=None):
         """``X``: ``(batch, num_steps)`` int → logits
         ``(batch, num_steps, vocab_size)``."""
-        return self.time_major_logits(X, state)[0].transpose(0, 1)
+        logits, _ = self.time_major_logits(X, state)  # (steps, batch, vocab)
+        return logits.transpose(0, 1)  # (batch, steps, vocab)
 
     def loss(self, Y_hat, Y):
         """Token-mean cross-entropy of logits
@@ -210,6 +236,7 @@ class RNNLMScratch(Module):
                 f"loss needs logits (batch, num_steps, {self.vocab_size}) and targets "
                 f"(batch, num_steps); got {tuple(Y_hat.shape)} and {tuple(Y.shape)}.",
             )
+        # (batch * steps, vocab) against (batch * steps,)
         return F.cross_entropy(Y_hat.reshape(-1, self.vocab_size), Y.reshape(-1))
 
     def batch_loss(self, batch):
@@ -232,7 +259,8 @@ class RNNLMScratch(Module):
             )
         Y = self._ids(Y, "Y").long()
         # stays time-major: no transpose copy
-        logits, state = self.time_major_logits(X, state)
+        logits, state = self.time_major_logits(X, state)  # (steps, batch, vocab)
+        # (steps * batch, vocab) against Y.T, (steps, batch), flattened alike
         loss = F.cross_entropy(logits.reshape(-1, self.vocab_size), Y.T.reshape(-1))
         return loss, Y.numel(), state
 
@@ -262,22 +290,21 @@ class RNNLMScratch(Module):
         was_training = self.training
         self.eval()
         try:
-            logits, state = self.time_major_logits(
+            logits, state = self.time_major_logits(  # (len(prefix), 1, vocab)
                 torch.tensor([vocab[tokens]], device=device)
             )
             generated = []
             for _ in range(num_preds):
-                last = logits[-1, 0]
+                last = logits[-1, 0]  # (vocab,): after the last token read
                 scaled = last / temperature if temperature else last
                 if temperature == 0 or not bool(torch.isfinite(scaled).all()):
-                    nxt = int(
-                        last.argmax()
-                    )  # greedy (also the limit of a tiny temperature)
+                    # greedy (also the limit of a tiny temperature)
+                    nxt = int(last.argmax())
                 else:
                     probs = torch.softmax(scaled, dim=-1)
                     nxt = int(torch.multinomial(probs, 1, generator=gen))
                 generated.append(nxt)
-                logits, state = self.time_major_logits(
+                logits, state = self.time_major_logits(  # (1, 1, vocab)
                     torch.tensor([[nxt]], device=device), state
                 )
         finally:
@@ -301,7 +328,10 @@ class RNNLMScratch(Module):
 
 
 class RNNLM(RNNLMScratch):
-    """``RNNLMScratch`` with the output layer as ``torch.nn.Linear``."""
+    """``RNNLMScratch`` with the output layer as ``torch.nn.Linear``.
+
+    Taught in 9.6.
+    """
 
     def init_output_layer(self):
         self.linear = nn.Linear(self.rnn.num_hiddens, self.vocab_size)

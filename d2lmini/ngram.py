@@ -9,7 +9,10 @@ from .metrics import perplexity
 
 
 def ngrams(tokens, n):
-    """All consecutive n-tuples of ``tokens``."""
+    """All consecutive n-tuples of ``tokens``.
+
+    Taught in 9.3.
+    """
     positive_int("n", n)
     tokens = _tokens(tokens)
     if n > len(tokens):  # none; and no n slices for a huge n
@@ -18,7 +21,10 @@ def ngrams(tokens, n):
 
 
 def ngram_freqs(tokens, n):
-    """``(ngram, count)`` pairs, most frequent first, ties in a fixed (text) order."""
+    """``(ngram, count)`` pairs, most frequent first, ties in a fixed (text) order.
+
+    Taught in 9.2.
+    """
     counts = collections.Counter(ngrams(tokens, n))
     return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
 
@@ -41,6 +47,8 @@ def zipf_fit(freqs, min_rank=1, max_rank=None):
 
     ``freqs`` are counts (or ``(item, count)`` pairs) sorted
     from most to least frequent. Returns ``(alpha, c)``.
+
+    Taught in 9.2.
     """
     min_rank = positive_int("min_rank", min_rank)
     if max_rank is not None:
@@ -90,6 +98,8 @@ class NGramLM:
     ``P(w | context) = (n(context, w) + k) / (n(context) + k |V|)`` where the context is
     the ``n - 1`` previous tokens. With ``k = 0`` an unseen n-gram has probability 0.
     ``k`` is read on every call, so it may be changed after counting (it is checked).
+
+    Taught in 9.3.
     """
 
     def __init__(self, tokens, n, vocab_size, k=0.0):

@@ -35,7 +35,10 @@ def plot(
     title=None,
 ):
     """Plot one or several series; ``Y=None`` plots
-    ``X`` against its index. Returns the axes."""
+    ``X`` against its index. Returns the axes.
+
+    Taught in 9.1.
+    """
     if axes is None:
         _, axes = plt.subplots(figsize=figsize)
     Xs = _as_list(X)
@@ -67,7 +70,10 @@ def plot(
 
 def plot_history(history, axes=None, title=None, figsize=(4.5, 3)):
     """Training curves from ``Trainer.history``:
-    perplexity for language models, else loss."""
+    perplexity for language models, else loss.
+
+    Used by Trainer (9.1).
+    """
     if not isinstance(history, dict) or not {"epoch", "train_loss", "val_loss"} <= set(
         history
     ):
@@ -106,7 +112,10 @@ def use_svg_display(dpi=200):
 
     Raster parts (heat maps) are embedded at ``dpi``. The SVG's ids are salted and
     its date left out, so running a notebook twice writes the same figures.
-    Outside IPython only the format of :func:`figure_bytes` changes."""
+    Outside IPython only the format of :func:`figure_bytes` changes.
+
+    Taught in 9.1.
+    """
     import matplotlib
 
     from ._checks import positive
@@ -130,7 +139,10 @@ def use_svg_display(dpi=200):
 
 def figure_bytes(fig):
     """``(extension, data)``: ``fig`` as the notebook
-    shows it (``"png"`` or ``"svg"``)."""
+    shows it (``"png"`` or ``"svg"``).
+
+    Used by Trainer's live plot (9.1) and the book build (``d2lmini.controls``).
+    """
     from IPython.core.pylabtools import print_figure
     from matplotlib.figure import Figure
 

@@ -4,6 +4,8 @@ In a notebook the live plot is one display whose picture is redrawn
 at most once per epoch and at most every ``min_interval`` seconds;
 its text stays constant, and at the end it holds the final curves and
 a timing-free title, so stored notebook outputs are deterministic.
+
+Used by Trainer (9.1).
 """
 
 import base64
@@ -19,7 +21,10 @@ DISPLAY_MODES = ("auto", "plot", "bar", "quiet")
 
 
 def in_notebook():
-    """True inside a Jupyter kernel (Jupyter, Colab, nbclient)."""
+    """True inside a Jupyter kernel (Jupyter, Colab, nbclient).
+
+    Used by Trainer (9.1).
+    """
     try:
         from IPython import get_ipython
     except ImportError:
@@ -29,7 +34,10 @@ def in_notebook():
 
 
 def summary(history, max_epochs):
-    """One timing-free line: the last epoch's figures."""
+    """One timing-free line: the last epoch's figures.
+
+    Used by Trainer (9.1).
+    """
     last = {k: v[-1] for k, v in history.items() if v}
     parts = [f"epoch {last.get('epoch', 0)}/{max_epochs}"]
     for key in ("train_loss", "val_loss", "train_ppl", "val_ppl"):
@@ -39,7 +47,10 @@ def summary(history, max_epochs):
 
 
 class QuietProgress:
-    """Shows nothing."""
+    """Shows nothing.
+
+    Used by Trainer (9.1).
+    """
 
     def epoch_end(self, history):
         pass
@@ -50,7 +61,10 @@ class QuietProgress:
 
 
 class BarProgress(QuietProgress):
-    """A tqdm bar over epochs on stderr (terminal and scripts)."""
+    """A tqdm bar over epochs on stderr (terminal and scripts).
+
+    Used by Trainer (9.1).
+    """
 
     def __init__(self, max_epochs):
         self.max_epochs = max_epochs
@@ -72,7 +86,10 @@ class BarProgress(QuietProgress):
 
 class NotebookProgress(QuietProgress):
     """A live plot of the curves in a notebook, with a
-    tqdm-style progress line as its title."""
+    tqdm-style progress line as its title.
+
+    Used by Trainer (9.1).
+    """
 
     TEXT = "<d2lmini training curves>"
 
@@ -120,7 +137,10 @@ class NotebookProgress(QuietProgress):
 
 
 def make_progress(display, max_epochs):
-    """Pick the progress display; ``$D2LMINI_DISPLAY`` overrides ``"auto"``."""
+    """Pick the progress display; ``$D2LMINI_DISPLAY`` overrides ``"auto"``.
+
+    Used by Trainer (9.1).
+    """
     choice("display", display, DISPLAY_MODES)
     if display == "auto":
         display = os.environ.get("D2LMINI_DISPLAY") or (

@@ -13,6 +13,8 @@ class SineData:
     one (``labels``): there are ``T - tau`` of them, the first ``num_train``
     for training and the rest for validation. ``tau`` (and ``batch_size``) may
     be changed after construction; ``T`` and ``num_train`` are read-only.
+
+    Taught in 9.1.
     """
 
     def __init__(self, batch_size=16, T=1000, num_train=600, tau=4, seed=0, noise=0.2):
@@ -92,6 +94,8 @@ def k_step_predictions(model, data, k):
     the observed values ``x[r], …, x[r + tau - 1]`` and column ``j`` is
     the ``(j + 1)``-step-ahead prediction of ``x[r + tau + j]``. The
     ``k``-step predictions line up with ``data.time[tau + k - 1:]``.
+
+    Taught in 9.1.
     """
     positive_int("k", k)
     if not all(hasattr(data, a) for a in ("x", "tau", "T")):

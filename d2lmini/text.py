@@ -11,14 +11,20 @@ TOKEN_KINDS = ("char", "word")
 
 def preprocess(text):
     """Keep letters only: every run of other
-    characters becomes one space; lower-case."""
+    characters becomes one space; lower-case.
+
+    Taught in 9.2.
+    """
     string("text", text)
     return re.sub("[^A-Za-z]+", " ", text).lower()
 
 
 def tokenize(text, token="char"):
     """Split text into characters (``"char"``) or
-    whitespace-separated words (``"word"``)."""
+    whitespace-separated words (``"word"``).
+
+    Taught in 9.2.
+    """
     string("text", text, " (tokenize one string; for several, tokenize each)")
     choice("token", token, TOKEN_KINDS)
     return list(text) if token == "char" else text.split()
@@ -67,6 +73,8 @@ class Vocab:
     (ties in alphabetical order), so a token's index is its frequency
     rank. ``tokens`` may be a flat list or a list of lists. Looking up a
     token that is not in the vocabulary gives the index of ``<unk>``.
+
+    Taught in 9.2.
     """
 
     UNK = "<unk>"

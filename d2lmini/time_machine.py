@@ -23,6 +23,8 @@ class TimeMachine:
     carried from one minibatch to the next (``Trainer(stateful=True)``). The
     training streams start at a random offset every epoch; the validation
     streams at offset 0.
+
+    Taught in 9.2 (its minibatches in 9.3).
     """
 
     def __init__(

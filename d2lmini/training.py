@@ -23,7 +23,10 @@ from .utils import resolve_device, set_seed
 
 class TrainingDiverged(FloatingPointError):
     """The training loss became NaN or infinite;
-    ``Trainer.history`` keeps the epochs before."""
+    ``Trainer.history`` keeps the epochs before.
+
+    Raised by Trainer (9.5).
+    """
 
 
 def _parameters(params_or_model):
@@ -52,6 +55,8 @@ def clip_gradients(params_or_model, max_norm):
     Same rule as ``torch.nn.utils.clip_grad_norm_``: every gradient is multiplied by
     ``min(1, max_norm / (norm + 1e-6))``. Returns the norm before clipping (a tensor).
     ``max_norm=math.inf`` leaves the gradients as they are and only measures their norm.
+
+    Taught in 9.5.
     """
     try:
         max_norm, ok = number("max_norm", max_norm, above=0, finite=False), True
@@ -68,10 +73,11 @@ def clip_gradients(params_or_model, max_norm):
     grads = [p.grad for p in _parameters(params_or_model) if p.grad is not None]
     if not grads:
         return torch.tensor(0.0)
+    # (): the norm of all gradients as one vector, from each tensor's norm
     norm = torch.linalg.vector_norm(
-        torch.stack([torch.linalg.vector_norm(g) for g in grads])
+        torch.stack([torch.linalg.vector_norm(g) for g in grads])  # (num_tensors,)
     )
-    scale = torch.clamp(max_norm / (norm + 1e-6), max=1.0)
+    scale = torch.clamp(max_norm / (norm + 1e-6), max=1.0)  # ()
     for g in grads:
         g.mul_(scale)
     return norm
@@ -122,7 +128,10 @@ def evaluate_loss(model, loader, device=None, stateful=False):
     mode; the model's mode is restored afterwards, even after an error or Ctrl-C).
 
     ``stateful=True`` (a sequential loader) carries the hidden state from one
-    minibatch to the next instead of starting every window from zeros."""
+    minibatch to the next instead of starting every window from zeros.
+
+    Used by Trainer (9.5).
+    """
     _check_model(model)
     if stateful:
         _check_stateful(model, loader)
@@ -152,7 +161,10 @@ def evaluate_loss(model, loader, device=None, stateful=False):
 
 def evaluate_perplexity(model, loader, device=None):
     """``exp`` of the token-mean cross-entropy over
-    the whole ``loader`` (``inf`` if huge)."""
+    the whole ``loader`` (``inf`` if huge).
+
+    Used by Trainer (9.5).
+    """
     return safe_exp(evaluate_loss(model, loader, device))
 
 
@@ -178,6 +190,8 @@ class Trainer:
     stops at the boundary; every epoch (new streams) starts from zeros, and
     validation carries the state too. The default, ``stateful=False``, starts
     every window from zeros.
+
+    Taught in 9.1 (regression) and 9.5 (language models).
     """
 
     def __init__(
@@ -263,9 +277,8 @@ class Trainer:
             loss.backward()
             if self.gradient_clip_val > 0:
                 clip_gradients(params, self.gradient_clip_val)
-            with (
-                torch.no_grad()
-            ):  # plain SGD: p <- p - lr * grad (what torch.optim.SGD does)
+            # plain SGD: p <- p - lr * grad (what torch.optim.SGD does)
+            with torch.no_grad():
                 for p in params:
                     if p.grad is not None:
                         p.add_(p.grad, alpha=-lr)
@@ -341,11 +354,13 @@ def loss_by_context(model, tokens, context, num_seqs=256, device=None):
     returned float64 tensor (length ``context``) is the mean cross-entropy of
     the prediction made after reading ``t + 1`` tokens (``exp`` of it: the
     perplexity at that context length); the model's mode is restored.
+
+    Taught in 9.5.
     """
     _check_model(model, ("time_major_logits", "parameters"))
     context = positive_int("context", context)
     num_seqs = positive_int("num_seqs", num_seqs)
-    tokens = torch.as_tensor(tokens, dtype=torch.long).reshape(-1)
+    tokens = torch.as_tensor(tokens, dtype=torch.long).reshape(-1)  # (num_tokens,)
     last = len(tokens) - context - 1  # the latest start with a target left
     if last < 0:
         fail(
@@ -355,8 +370,8 @@ def loss_by_context(model, tokens, context, num_seqs=256, device=None):
             f"got {len(tokens)}.",
         )
     device = model_device(model, device)
-    starts = torch.linspace(0, last, num_seqs).round().long()
-    idx = starts[:, None] + torch.arange(context + 1)
+    starts = torch.linspace(0, last, num_seqs).round().long()  # (num_seqs,)
+    idx = starts[:, None] + torch.arange(context + 1)  # (num_seqs, context + 1)
     windows = tokens[idx].to(device)  # (num_seqs, context + 1)
     was_training = model.training
     model.eval()
@@ -367,4 +382,4 @@ def loss_by_context(model, tokens, context, num_seqs=256, device=None):
     losses = torch.nn.functional.cross_entropy(
         logits.permute(1, 2, 0), windows[:, 1:], reduction="none"
     )  # (seqs, context)
-    return losses.double().mean(0).cpu()
+    return losses.double().mean(0).cpu()  # (context,)

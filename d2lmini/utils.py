@@ -12,7 +12,10 @@ DEVICES = ("auto", "cpu", "cuda", "cuda:N", "mps")
 
 def set_seed(seed=0):
     """Seed Python, NumPy and PyTorch (their global
-    generators) so a run can be repeated."""
+    generators) so a run can be repeated.
+
+    Taught in 9.1.
+    """
     seed = integer("seed", seed, low=0, high=2**64 - 1)
     random.seed(seed)
     np.random.seed(seed % 2**32)
@@ -30,7 +33,10 @@ def _unavailable(device, why_ko, why_en):
 
 def resolve_device(device="auto"):
     """``"auto"`` → CUDA when present, else CPU; a name or ``torch.device`` is checked
-    (it must exist on this machine) and returned as a ``torch.device``."""
+    (it must exist on this machine) and returned as a ``torch.device``.
+
+    Used by Trainer (9.5).
+    """
     if device is None or (isinstance(device, str) and device == "auto"):
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if isinstance(device, str):

@@ -62,7 +62,10 @@ def _show(draw, values):
 
 
 class Controls:
-    """The widgets of one ``controls`` call; ``set`` drives them like a reader would."""
+    """The widgets of one ``controls`` call; ``set`` drives them like a reader would.
+
+    Returned by ``controls`` (9.1).
+    """
 
     def __init__(self, draw, widgets, static=False):
         import ipywidgets
@@ -117,6 +120,8 @@ def controls(draw, **widgets):
     returned :class:`Controls`. In the static book (``D2LMINI_STATIC_FRAMES`` set)
     the live widgets are replaced by precomputed frames; keep each widget's grid
     small (a slider with a step, at most 64 values) so every value is precomputed.
+
+    Taught in 9.1 (used in every section).
     """
     from .static_page import show_static_panel
 

@@ -142,7 +142,7 @@ def show_text_generator(panel, model, vocab, folder):
 
     if not vocab.is_char_level:
         fail(
-            "정적 텍스트 생성기는 문자 단위 어휘만 지원합니다.",
+            "정적 텍스트 생성기는 문자 수준 어휘만 지원합니다.",
             "the static text generator supports character vocabularies only",
         )
     start, cpu = time.perf_counter(), time.process_time()

@@ -219,6 +219,8 @@ def hint(exercise_id, n=None):
     more; after the last, the last again. The notebook keeps the output, and an
     instructor may count the hints a notebook shows (``grade --hints``), never their
     text. Inside the grader (``D2LMINI_GRADING=1``) it does nothing.
+
+    Used in every section's exercises (``exercises/9_N_*.md``).
     """
     if os.environ.get("D2LMINI_GRADING") == "1":
         return None
@@ -244,6 +246,8 @@ def check(exercise_id, fn, timeout=CASE_SECONDS):
     Never raises (except when you interrupt the kernel): a wrong id, a function that is
     not callable, an unimplemented stub, an exception or a case that runs too long all
     show up in the report. Inside the grader (``D2LMINI_GRADING=1``) it does nothing.
+
+    Used in every section's exercises (``exercises/9_N_*.md``).
     """
     if os.environ.get("D2LMINI_GRADING") == "1":
         return None

@@ -10,13 +10,15 @@ carry the metadata ``{"d2lmini": {"chapter": "9.N"}}`` that the grader reads.
 import pathlib
 import re
 
+from .. import bilingual
 from .exercises import NOTEBOOKS
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 BLOCK = re.compile(
     r"^([ \t]*)# BEGIN SOLUTION[ \t]*\n.*?^[ \t]*# END SOLUTION[ \t]*$", re.M | re.S
 )
-STUB = 'raise NotImplementedError("your code here · 여기에 코드를 작성하세요")'
+TODO = bilingual.text("여기에 코드를 작성하세요", "your code here")
+STUB = f'raise NotImplementedError("{TODO}")'
 NB_KEYS = ("kernelspec", "language_info")
 
 
