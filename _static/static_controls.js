@@ -1,13 +1,13 @@
 /* Controls that move in the static book (rnn-course).
  *
- * d2lmini.widgets.controls, run by the book build, leaves after each panel's figures a
+ * d2lmini.controls.controls, run by the book build, leaves after each panel's figures a
  * <div class="d2lmini-static" data-frames="ID" data-figures="N"> with native controls, and
  * writes _static/frames/ID.json (the frames: figure files and printed text per grid point).
  * Moving a control swaps the N figures above and the text to the frame for the new values;
  * a panel's frames are fetched when the reader first touches it. In "single" mode the
  * frames vary one control at a time, so moving one puts the others back to their defaults.
  *
- * d2lmini.widgets.text_generator leaves <div class="d2lmini-textgen" data-frames="ID">;
+ * d2lmini.controls.text_generator leaves <div class="d2lmini-textgen" data-frames="ID">;
  * ID.json holds a character RNN (W_xh, W_hh, b_h, W_hq, b_q, tokens) whose forward pass
  * runs here: H = tanh(x W_xh + H W_hh + b_h), logits = H W_hq + b_q.
  */

@@ -14,7 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 import d2lmini
-from d2lmini.controls import Controls, controls, fork_pool, model_export, text_generator
+from d2lmini.controls import Controls, controls, model_export, text_generator
 from d2lmini.controls.frames import BUDGET_ENV, ENV
 from d2lmini.controls.grid import grid_of, grid_points
 
@@ -242,7 +242,7 @@ def test_a_slow_panel_is_not_precomputed_and_says_so(frames, shown, monkeypatch)
     assert "disabled" in html and "in the notebook" in html and panel.last == 2
 
 
-# ---------------------------------------------------------------- worker processes
+# ---------------------------------------------------------------- random state
 def noisy_draw(a):
     """A frame that uses every random generator, so any state mix-up shows."""
     _fig, ax = plt.subplots(figsize=(2, 1.5))
@@ -250,78 +250,40 @@ def noisy_draw(a):
     print(f"a = {a}, r = {torch.rand(1).item():.6f}")
 
 
-@pytest.mark.parametrize("workers", ["1", "2", "3"])
-def test_frames_are_the_same_with_any_number_of_workers(
-    frames, shown, monkeypatch, workers
-):
-    monkeypatch.setenv(fork_pool.WORKERS_ENV, workers)
-    torch.manual_seed(0)
-    np.random.seed(0)
-    random.seed(0)
-    controls(noisy_draw, a=w.IntSlider(value=2, min=0, max=6))
-    panel_id = shown[-1].data.split('data-frames="')[1].split('"')[0]
-    m = json.loads((frames / f"{panel_id}.json").read_text())
-    assert len(m["frames"]) == 7
-    serial = frames.parent / "serial.json"
-    if workers == "1":
-        serial.write_text(json.dumps(m))
-    else:  # parametrized in order: the one-worker run wrote its manifest first
-        assert m == json.loads(serial.read_text())
-
-
-def test_in_parallel_shares_the_items_and_merges_the_results(monkeypatch):
-    monkeypatch.setenv(fork_pool.WORKERS_ENV, "3")
-    import os
-
-    out = fork_pool.in_parallel(
-        lambda items: {str(i): os.getpid() for i in items}, list(range(10)), limit_s=60
-    )
-    assert sorted(out, key=int) == [str(i) for i in range(10)]
-    assert len(set(out.values())) == 3  # three processes did the work
-    assert out["0"] == os.getpid() and out["3"] == os.getpid()
-
-
-def test_a_failing_worker_share_is_redone_here_and_raises_here(monkeypatch):
-    import os
-
-    monkeypatch.setenv(fork_pool.WORKERS_ENV, "2")
-    me = os.getpid()
-
-    def job(items):
-        if os.getpid() != me:
-            raise RuntimeError("only in the child")
-        return {str(i): i for i in items}
-
-    assert fork_pool.in_parallel(job, list(range(6)), limit_s=60) == {
-        str(i): i for i in range(6)
+def test_every_frame_starts_from_the_same_random_state(frames, shown):
+    manifests = []
+    for _ in range(2):
+        torch.manual_seed(0)
+        np.random.seed(0)
+        random.seed(0)
+        controls(noisy_draw, a=w.IntSlider(value=2, min=0, max=6))
+        after = torch.rand(1).item()  # the chapter goes on from the default state
+        panel_id = shown[-1].data.split('data-frames="')[1].split('"')[0]
+        manifests.append(json.loads((frames / f"{panel_id}.json").read_text()))
+        torch.manual_seed(0)
+        np.random.seed(0)
+        random.seed(0)
+        noisy_draw(2)
+        plt.close("all")
+        assert after == torch.rand(1).item()
+    assert len(manifests[0]["frames"]) == 7 and manifests[0] == manifests[1]
+    texts = {
+        f["text"].split(", r = ")[1]
+        for key, f in manifests[0]["frames"].items()
+        if key != "2"  # the default frame is the notebook's own draw
     }
-
-    def broken(items):
-        if 1 in items:
-            raise ValueError("draw failed for 1")
-        return {}
-
-    with pytest.raises(ValueError, match="draw failed for 1"):
-        fork_pool.in_parallel(broken, list(range(4)), limit_s=60)
+    assert len(texts) == 1  # every other frame starts from the state after it
 
 
-def test_a_hanging_worker_is_killed_and_its_share_done_here(monkeypatch):
-    import os
-    import time
+def test_a_failing_frame_raises_in_the_notebook(frames, shown):
+    def fragile(a):
+        if a == 3:
+            raise ValueError("draw failed for 3")
+        plt.subplots()
 
-    monkeypatch.setenv(fork_pool.WORKERS_ENV, "2")
-    me = os.getpid()
-
-    def job(items):
-        if os.getpid() != me:
-            time.sleep(60)
-        return {str(i): i for i in items}
-
-    start = time.perf_counter()
-    assert fork_pool.in_parallel(job, list(range(4)), limit_s=1) == {
-        str(i): i for i in range(4)
-    }
-    assert time.perf_counter() - start < 20
+    with pytest.raises(ValueError, match="draw failed for 3"):
+        controls(fragile, a=w.IntSlider(value=1, min=0, max=4))
+    plt.close("all")
 
 
 # ---------------------------------------------------------------- SVG figures
@@ -377,49 +339,3 @@ def test_figure_bytes_wants_a_figure():
     with pytest.raises(TypeError, match=r"Figure여야.*\n.*matplotlib Figure"):
         d2lmini.figure_bytes(plt.gca())
     plt.close("all")
-
-
-def _python_children():
-    """Pids of this process's children that run this
-    Python (workers, zombies included)."""
-    import os
-    import pathlib
-    import sys
-
-    me, found = os.getpid(), []
-    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            exe = (
-                os.path.realpath(stat.parent / "exe")
-                if fields[0] != "Z"
-                else sys.executable
-            )
-        except OSError:
-            continue
-        if int(fields[1]) == me and os.path.realpath(exe) == os.path.realpath(
-            sys.executable
-        ):
-            found.append(int(stat.parent.name))
-    return found
-
-
-def test_a_failure_here_stops_the_workers(monkeypatch):
-    import os
-    import time
-
-    monkeypatch.setenv(fork_pool.WORKERS_ENV, "3")
-    me = os.getpid()
-    before = set(_python_children())
-
-    def job(items):
-        if os.getpid() == me:
-            raise RuntimeError("draw failed here")
-        time.sleep(30)
-        return {}
-
-    start = time.perf_counter()
-    with pytest.raises(RuntimeError, match="draw failed here"):
-        fork_pool.in_parallel(job, list(range(6)), limit_s=60)
-    assert time.perf_counter() - start < 10
-    assert set(_python_children()) <= before  # killed and reaped: no worker, no zombie

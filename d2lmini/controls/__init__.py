@@ -12,7 +12,6 @@ they also precompute what the page shows without a kernel:
 
 * :mod:`.grid` — which values of each widget are precomputed;
 * :mod:`.frames` — ``draw`` evaluated on that grid, from the same random state;
-* :mod:`.fork_pool` — those frames computed in forked worker processes;
 * :mod:`.frame_files` — the figures, manifests and timings written to disk;
 * :mod:`.static_page` — the panel's HTML: default figures and native controls;
 * :mod:`.model_export` — a character model's weights, for the page to run it.

@@ -4,8 +4,8 @@ Used only when ``D2LMINI_STATIC_FRAMES`` names a folder (the book build sets it,
 ``_ext/static_controls.py``). For a panel of controls :func:`compute_frames`
 
 1. takes the grid of values of each widget and the points to draw (:mod:`.grid`);
-2. evaluates ``draw`` at every point (in forked worker processes, :mod:`.fork_pool`)
-   and saves each frame's figures as the notebook shows them (SVG after
+2. evaluates ``draw`` at every point, in the kernel, one frame after another, and
+   saves each frame's figures as the notebook shows them (SVG after
    :func:`d2lmini.use_svg_display`, else PNG) with its printed text
    (:mod:`.frame_files`);
 3. returns the manifest that the page (:mod:`.static_page`) binds its controls to.
@@ -13,6 +13,11 @@ Used only when ``D2LMINI_STATIC_FRAMES`` names a folder (the book build sets it,
 Frames start from the random state right after the default draw, and that state is
 restored afterwards: the rest of the chapter computes exactly what it computes without
 frames. Warnings and printed text of the extra frames never reach the notebook's output.
+
+One process is enough (a pool of forked workers did this before; measured 2026-12-07 on
+the 2-core machine under other work, every chapter executed with its frames: 393 frames
+in 557 s in the kernel alone, 582 s with two workers; 172 s and 177 s of CPU). The
+slowest panel, 9.2's vocabulary, took 90 s (31 s CPU), far below :data:`BUDGET_S`.
 """
 
 from __future__ import annotations
@@ -27,16 +32,14 @@ import warnings
 
 import numpy as np
 
-from .fork_pool import in_parallel, workers
 from .frame_files import log_timing, save_images
 from .grid import grid_of, grid_points
 
 ENV = "D2LMINI_STATIC_FRAMES"
 BUDGET_ENV = "D2LMINI_STATIC_BUDGET"
-BUDGET_S = 300.0  # a panel whose frames would take longer (default draw time × frames
-# ÷ workers) is not precomputed: its controls are shown disabled, with
-# a note. The margin is wide because a loaded machine can make the
-# default draw (timed with all torch threads) tens of times slower.
+BUDGET_S = 300.0  # a panel whose frames would take longer (default draw time × frames)
+# is not precomputed: its controls are shown disabled, with a note. The margin is
+# wide because a loaded machine can make the default draw many times slower.
 
 
 def frames_dir():
@@ -89,13 +92,11 @@ def compute_frames(panel, folder):
         defaults.append(values.index(panel.values[name]))
     mode, points = grid_points([s[1] for s in specs], defaults)
     budget = float(os.environ.get(BUDGET_ENV) or BUDGET_S)
-    if panel.first_frame.get("seconds", 0) * (len(points) - 1) / workers() > budget:
-        mode, points = (
-            "off",
-            [tuple(defaults)],
-        )  # too slow to precompute: said on the page
+    if panel.first_frame.get("seconds", 0) * (len(points) - 1) > budget:
+        # too slow to precompute: said on the page
+        mode, points = "off", [tuple(defaults)]
     first = tuple(defaults)
-    start, cpu = time.perf_counter(), _cpu_seconds()
+    start, cpu = time.perf_counter(), time.process_time()
     with _same_random_state() as reset, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # the notebook shows (and closes) the default frame's figures next
@@ -105,25 +106,17 @@ def compute_frames(panel, folder):
                 "text": panel.first_frame["text"],
             }
         }
-
-        def job(chunk):
-            out = {}
-            for point in chunk:
-                reset()
-                values = {
-                    n: specs[c][1][i] for c, (n, i) in enumerate(zip(names, point))
-                }
-                with contextlib.redirect_stderr(io.StringIO()):
-                    _, frame = run_frame(panel.draw, values)
-                out[_key(point)] = {
-                    "images": save_images(frame, folder),
-                    "text": frame["text"],
-                }
-            return out
-
-        rest = [p for p in points if p != first]
-        limit = 60 + 10 * panel.first_frame.get("seconds", 1) * len(rest)
-        frames.update(in_parallel(job, rest, limit))
+        for point in points:
+            if point == first:
+                continue
+            reset()
+            values = {n: specs[c][1][i] for c, (n, i) in enumerate(zip(names, point))}
+            with contextlib.redirect_stderr(io.StringIO()):
+                _, frame = run_frame(panel.draw, values)
+            frames[_key(point)] = {
+                "images": save_images(frame, folder),
+                "text": frame["text"],
+            }
     controls = [
         {
             "name": n,
@@ -139,15 +132,9 @@ def compute_frames(panel, folder):
         getattr(panel.draw, "__qualname__", "draw"),
         len(points),
         time.perf_counter() - start,
-        _cpu_seconds() - cpu,
+        time.process_time() - cpu,
     )
     return {"mode": mode, "controls": controls, "frames": frames}
-
-
-def _cpu_seconds():
-    """CPU time of this process and of its finished children."""
-    t = os.times()
-    return time.process_time() + t.children_user + t.children_system
 
 
 def _key(point):
