@@ -1,5 +1,10 @@
 """d2lmini — the helper package of the rnn-course book
-(D2L chapter 9, 한국어 · English)."""
+(D2L chapter 9, 한국어 · English).
+
+What a learner imports is here: data, models, training, metrics, plotting. The book
+build's controls live in :mod:`d2lmini.controls` and the grader in
+:mod:`d2lmini.grading`; neither is imported by ``import d2lmini``.
+"""
 
 from . import hangul
 from .download import (

@@ -8,6 +8,8 @@
 import ast
 import pathlib
 import re
+import subprocess
+import sys
 
 import d2lmini
 import d2lmini.controls
@@ -68,6 +70,17 @@ def test_the_learners_modules_import_neither_the_book_build_nor_the_grader():
         assert not any(m.startswith("d2lmini.grading") for m in imported(path)), path
     for path in (PACKAGE / "grading").glob("*.py"):
         assert not any(m.startswith("d2lmini.controls") for m in imported(path)), path
+
+
+def test_import_d2lmini_loads_neither_subpackage():
+    code = (
+        "import sys, d2lmini; print(sorted(m for m in sys.modules "
+        "if m.startswith(('d2lmini.controls', 'd2lmini.grading', 'ipywidgets'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
 
 
 def test_ngrams_and_the_trainer_share_the_metrics():
