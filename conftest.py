@@ -6,19 +6,25 @@
   SVG (``use_svg_display``), whose text depends on the same font metrics and float
   formatting, so they are skipped the same way. What a figure shows is tested through
   the values it is drawn from (tests/).
+* A chapter's claims tests (test modules with ``CHAPTER = "<stem>"``) run inside the
+  kernel that nbval used for that chapter, after its last cell, when the session runs
+  both (``tests/kernel_claims.py``): the chapter is executed once, not twice.
 * `make test` runs two pytest-xdist workers (``-n 2 --dist loadgroup``): each test file
   is one group that stays on one worker (its module fixtures, e.g. a chapter's
-  namespace, are built once), the two browser files share a group (one book build,
+  namespace, are built once), the browser files share a group (one book build,
   one browser), and that group, the longest, is scheduled first.
 """
 
+import collections
 import pathlib
 import sys
 
+import nbformat
 import nbval.plugin
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "tests"))
+import kernel_claims
 import nbval_numbers
 
 nbval_numbers.install()
@@ -33,9 +39,34 @@ def _init_skipping_svg(self, *args, **kwargs):
 
 nbval.plugin.IPyNbFile.__init__ = _init_skipping_svg
 
+_collect = nbval.plugin.IPyNbFile.collect
+
+
+def _collect_with_claims(self):
+    """The notebook's cells, then (for a chapter with tests of its claims) the
+    ``claims`` item that runs those tests in the same kernel (``kernel_claims``)."""
+    yield from _collect(self)
+    stem = pathlib.Path(str(self.fspath)).stem
+    if stem in kernel_claims.claims_modules():
+        cell = nbformat.v4.new_code_cell(source="")
+        yield nbval.plugin.IPyNbCell.from_parent(
+            self,
+            name="claims",
+            cell_num=-1,
+            cell=cell,
+            options=collections.defaultdict(bool, check=False),
+        )
+
+
+nbval.plugin.IPyNbFile.collect = _collect_with_claims
+
 
 ROOT = pathlib.Path(__file__).resolve().parent
-BROWSER_FILES = ("tests/test_browser.py", "tests/test_static_controls.py")
+BROWSER_FILES = (
+    "tests/test_browser.py",
+    "tests/test_static_controls.py",
+    "tests/test_lighthouse.py",  # the same built book
+)
 
 
 # tryfirst: xdist's own hook turns these marks into groups, so they must come first
@@ -55,8 +86,44 @@ def pytest_collection_modifyitems(config, items):
         uses = getattr(item, "fixturenames", ())
         return "static_book" if "static_book" in uses else "browser"
 
+    _claims_in_kernels(config, items)
     for item in items:
         item.add_marker(pytest.mark.xdist_group(group(item)))
     # a stable sort: the two book builds first, the order otherwise kept
     first = {"browser": 0, "static_book": 1}
     items.sort(key=lambda item: first.get(group(item), 2))
+
+
+def _claims_in_kernels(config, items):
+    """Where a chapter's notebook runs in this session, its claims tests selected
+    here run in the notebook's kernel (its ``claims`` item) instead of executing the
+    chapter once more; a ``claims`` item with no selected test is dropped."""
+    modules = kernel_claims.claims_modules()
+    claims = {
+        item.path.stem: item
+        for item in items
+        if isinstance(item, nbval.plugin.IPyNbCell) and item.name == "claims"
+    }
+    moved, keep = {}, []
+    for item in items:
+        path = (
+            item.path.relative_to(ROOT).as_posix()
+            if item.path.is_relative_to(ROOT)
+            else ""
+        )
+        stem = getattr(getattr(item, "module", None), "CHAPTER", None)
+        if stem in claims and path in modules.get(stem, ()):
+            moved.setdefault(stem, []).append(item)
+        else:
+            keep.append(item)
+    for stem, item in claims.items():
+        if stem in moved:
+            item.cell.source = kernel_claims.cell_source(
+                stem, [i.nodeid for i in moved[stem]]
+            )
+    dropped = [i for s, i in claims.items() if s not in moved]
+    keep = [i for i in keep if i not in dropped]
+    deselected = [i for group in moved.values() for i in group] + dropped
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = keep
