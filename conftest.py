@@ -11,8 +11,9 @@
   both (``tests/kernel_claims.py``): the chapter is executed once, not twice.
 * `make test` runs two pytest-xdist workers (``-n 2 --dist loadgroup``): each test file
   is one group that stays on one worker (its module fixtures, e.g. a chapter's
-  namespace, are built once), the browser files share a group (one book build,
-  one browser), and that group, the longest, is scheduled first.
+  namespace, are built once); test_browser.py, which builds the book, is scheduled
+  first; the other browser files reuse that build (one build per run, whichever
+  worker asks first, ``test_browser.build_once``) and are scheduled last.
 """
 
 import collections
@@ -84,14 +85,25 @@ def pytest_collection_modifyitems(config, items):
             return path
         # the small test book has its own build and browser: the other worker runs it
         uses = getattr(item, "fixturenames", ())
-        return "static_book" if "static_book" in uses else "browser"
+        if "static_book" in uses:
+            return "static_book"
+        # the other browser files wait for the same build (test_browser.build_once) and
+        # come last, so the worker that did not build runs them once the book is there
+        return "browser" if path == BROWSER_FILES[0] else "browser-late"
 
     _claims_in_kernels(config, items)
     for item in items:
         item.add_marker(pytest.mark.xdist_group(group(item)))
-    # a stable sort: the two book builds first, the order otherwise kept
-    first = {"browser": 0, "static_book": 1}
-    items.sort(key=lambda item: first.get(group(item), 2))
+    # a stable sort (xdist hands out the groups in this order): the two book builds
+    # first, then the chapters (the longest groups: training, and their claims), the
+    # tests that reuse the first build last, the order otherwise kept
+    rank = {"browser": 0, "static_book": 1, "browser-late": 4}
+
+    def order(item):
+        name = group(item)
+        return rank.get(name, 2 if name.startswith("chapters/") else 3)
+
+    items.sort(key=order)
 
 
 def _claims_in_kernels(config, items):

@@ -32,6 +32,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 
 import pytest
@@ -183,8 +184,43 @@ def build_book(root, what="jupyter-book build", drop=(), timeout=1500):
 def book():
     """Build the book (incrementally) the way `make
     book` does; return the HTML folder."""
-    build_book(ROOT)
+    build_once(ROOT)
     return HTML
+
+
+def build_once(root, wait_s=1600):
+    """``build_book(root)`` once per test run, however many xdist workers ask for it:
+    the first takes a lock and builds, the others wait for it (at most ``wait_s``)
+    and use its book. Without xdist (or without fcntl), simply build."""
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    try:
+        import fcntl
+    except ImportError:  # Windows: no file locks here, each worker builds
+        fcntl = None
+    if not run_id or fcntl is None:
+        build_book(root)
+        return
+    state = root / "_build"
+    state.mkdir(exist_ok=True)
+    stamp = state / ".built-for-test-run"
+    with open(state / ".build.lock", "w") as lock:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"another worker's book build took over {wait_s} s")
+                time.sleep(1)
+        try:
+            if stamp.is_file() and stamp.read_text() == run_id:
+                return  # another worker built it in this run
+            stamp.unlink(missing_ok=True)
+            build_book(root)
+            stamp.write_text(run_id)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
