@@ -462,3 +462,23 @@ def test_the_pointer_from_9_5_4():
 def test_no_placeholder_is_left():
     source = CHAPTER.read_text()
     assert "{{" not in source.split(SECTION)[1].split("\n## ")[0]
+
+
+def test_9_3_quotes_the_comparison_from_the_file(results):
+    """9.3's remark on neural models points here with the same two numbers."""
+    split, _ngram, _rnn, _h, _a, best_rnn, interp, _addk = _claims(results)
+    nb = jupytext.read(ROOT / "chapters" / "9_3_language_models.md")
+    for lang in ("ko", "en"):
+        prose = "\n".join(
+            c.source
+            for c in nb.cells
+            if c.cell_type == "markdown"
+            and f"lang-{lang}" in c.metadata.get("tags", [])
+        )
+        pair = (
+            f"{interp[split]['val_bits']:.2f} 대 {best_rnn[split]['val_bits']:.2f}"
+            if lang == "ko"
+            else f"{interp[split]['val_bits']:.2f} against "
+            f"{best_rnn[split]['val_bits']:.2f}"
+        )
+        assert pair in prose and "9.5.7" in prose, lang
