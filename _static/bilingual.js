@@ -170,9 +170,14 @@
     var want = lang === "ko" ? korean(orig) : orig;
     if (want !== value) node.nodeValue = want;
   }
+  /* the elements translate() looks at: those with an attribute of ATTRS or an alt text per
+   * language (a selector, so that a page of 40,000 elements, formulas mostly, is not walked
+   * one element at a time on every load) */
+  var WITH_ATTRS = ATTRS.map(function (a) { return "[" + a + "]"; }).concat(["img[data-alt-ko]",
+                   "img[data-alt-en]"]).join(", ");
   function translate(scope, lang) {
     if (!scope || !scope.querySelectorAll) return;
-    var els = [scope].concat(Array.prototype.slice.call(scope.querySelectorAll("*")));
+    var els = [scope].concat(Array.prototype.slice.call(scope.querySelectorAll(WITH_ATTRS)));
     for (var i = 0; i < els.length; i++) {
       var el = els[i];
       for (var j = 0; j < ATTRS.length; j++) {
