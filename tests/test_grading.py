@@ -20,7 +20,7 @@ import nbformat
 import pytest
 import torch
 
-from d2lmini.grading import EXERCISES, CheckReport, check
+from d2lmini.grading import EXERCISES, CheckReport, check, rules
 from d2lmini.grading.exercises import NOTEBOOKS
 from d2lmini.grading.hidden import HIDDEN
 from d2lmini.grading.hints import EXPLAIN, HINTS
@@ -194,6 +194,102 @@ def test_one_unit_grad_oracle_agrees_with_the_forward_recursion():
     start = math.hypot(*ex.oracle(4.5, -5.0)[1:])
     cliff = math.hypot(*ex.oracle(4.6, -2.364)[1:])
     assert round(start, 1) == 11.7 and cliff > 100 * start, (start, cliff)
+
+
+def test_sequential_windows_are_the_loaders_streams():
+    """9.5-sequential-windows: on every public and hidden case, d2lmini.SequentialLoader
+    with the case's offset yields the first len(loader) windows of the oracle (all of
+    them at offset num_steps - 1); row b of window i + 1 continues row b of window i;
+    the public example has L = 9 and three windows."""
+    from d2lmini import SequentialLoader
+
+    ex = next(e for e in EXERCISES if e.id == "9.5-sequential-windows")
+    for case in ex.cases + HIDDEN[ex.id]:
+        (tokens, batch_size, num_steps, offset), _ = case.make()
+        want = ex.oracle(tokens, batch_size, num_steps, offset)
+        loader = SequentialLoader(tokens, batch_size, num_steps, offset=offset)
+        got = list(loader)
+        assert 0 < len(got) <= len(want), case.name
+        if offset == num_steps - 1:
+            assert len(got) == len(want), case.name
+        for (X, Y), (X0, Y0) in zip(got, want):
+            assert torch.equal(X, X0) and torch.equal(Y, Y0), case.name
+        for (_, Y1), (X2, _) in zip(want, want[1:]):
+            assert torch.equal(X2[:, 0], Y1[:, -1]), case.name
+        L = (len(tokens) - offset - 1) // batch_size
+        assert len(want) == L // num_steps, case.name
+    first = ex.oracle(list(range(20)), 2, 3, 1)
+    assert len(first) == 3 and first[0][0].tolist() == [[1, 2, 3], [10, 11, 12]]
+    counts = [len(ex.oracle(*case.make()[0])) for case in HIDDEN[ex.id]]
+    loader = SequentialLoader(*HIDDEN[ex.id][1].make()[0][:3])  # fewer: offset 2's
+    assert len(loader) < counts[1]
+
+    def via_loader(tokens, batch_size, num_steps, offset):
+        return list(SequentialLoader(tokens, batch_size, num_steps, offset=offset))
+
+    report = repr(check(ex.id, via_loader))
+    assert "cut the windows yourself" in report and "창은 직접 잘라야" in report
+    source = "import d2lmini\ndef f(t):\n    return d2lmini.SequentialLoader(t, 1, 1)"
+    assert rules.static_violation([source], "f", "loader") == "SequentialLoader"
+
+
+def test_interpolated_bits_oracle_is_the_tool_of_9_5_7():
+    """9.5-interpolated-bits: the oracle (NGramLM counts) agrees on every case with
+    tools/rnn_vs_ngram.py's interpolated_bits, which 9.5.7 plots, and with the reference
+    solution; a huge eps gives log2 |V| (the uniform model)."""
+    import rnn_vs_ngram
+    from d2lmini import NGramLM
+
+    ex = next(e for e in EXERCISES if e.id == "9.5-interpolated-bits")
+    _, namespace = solution_namespace(ROOT / "exercises" / "9_5_rnn_scratch.md")
+    solution = namespace["interpolated_bits"]
+    for case in ex.cases + HIDDEN[ex.id]:
+        (train, val, n, eps, V), _ = case.make()
+        tables = [NGramLM(train, m, V) for m in range(1, n + 1)]
+        C, D = rnn_vs_ngram.count_lookups(tables, list(val), n - 1, len(val))
+        tool = rnn_vs_ngram.interpolated_bits(C, D, n, eps, V)
+        want = ex.oracle(train, val, n, eps, V)
+        assert math.isclose(want, tool, rel_tol=1e-12), case.name
+        assert math.isclose(solution(train, val, n, eps, V), want, rel_tol=1e-12)
+    uniform = ex.oracle([0, 1, 2, 0, 1], [2, 1, 0], 2, 1e12, 5)
+    assert math.isclose(uniform, math.log2(5), rel_tol=1e-9)
+
+
+def test_memory_curve_oracle_agrees_with_autograd():
+    """9.7-memory-curve: on the generated tanh runs the oracle's norms are those of the
+    Jacobians ∂h_T/∂h_(T-k) computed by torch.autograd in float64, below σ_max(W)^k; the
+    public case's norms do not shrink at every step (the question of the exercise), and
+    a product in the wrong order or with W transposed gives other norms."""
+    from d2lmini.grading.exercises import _tanh_run
+
+    ex = next(e for e in EXERCISES if e.id == "9.7-memory-curve")
+    runs = [(4, 10, 41, 1.5, 1.0), (6, 20, 139, 3.0, 3.0), (5, 30, 140, 0.5, 1.0)]
+    for h, T, seed, scale, input_scale in runs:
+        W, a, hs = _tanh_run(h, T, seed, scale, input_scale, with_inputs=True)
+        norms, _ = ex.oracle(W, hs, 0.0)
+        sigma = float(torch.linalg.matrix_norm(W, ord=2))
+        for k in (1, 2, T // 2, T):
+
+            def h_T(h_start, k=k, a=a, W=W, T=T):
+                for a_t in a[T - k :]:
+                    h_start = torch.tanh(a_t + W @ h_start)
+                return h_start
+
+            start = hs[T - k - 1] if k < T else torch.zeros(h, dtype=torch.float64)
+            J = torch.autograd.functional.jacobian(h_T, start)
+            auto = float(torch.linalg.matrix_norm(J, ord=2))
+            assert math.isclose(float(norms[k]), auto, rel_tol=1e-9, abs_tol=1e-300)
+            assert float(norms[k]) <= sigma**k * (1 + 1e-9)
+    (W, hs, threshold), _ = ex.cases[0].make()
+    norms, horizon = ex.oracle(W, hs, threshold)
+    assert norms[2] > norms[1] and horizon == 5
+    wrong_order = transposed = torch.eye(4, dtype=torch.float64)
+    for k in range(1, 4):
+        D = torch.diag(1 - hs[-k].double() ** 2)
+        wrong_order = D @ W.double() @ wrong_order
+        transposed = transposed @ D @ W.double().T
+    for other in (wrong_order, transposed):
+        assert not math.isclose(torch.linalg.matrix_norm(other, ord=2), norms[3])
 
 
 def test_gradebook_counts_hints_shown_never_their_text(tmp_path):

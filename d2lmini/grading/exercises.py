@@ -289,6 +289,40 @@ def sample_with_temperature(logits, temperature, u):
     )
 
 
+def sequential_windows(tokens, batch_size, num_steps, offset):
+    """The streams of ``d2lmini.SequentialLoader`` (9.5.6), cut into all their
+    windows: the loader yields only the first ``len(loader)`` of them (the count of
+    its largest offset, the same in every epoch), D2L 0.x's partitioning all."""
+    from d2lmini.loader import SequentialLoader
+
+    loader = SequentialLoader(tokens, batch_size, num_steps, offset=offset)
+    Xs, Ys = loader.streams(offset)
+    s = num_steps
+    return [
+        (Xs[:, i : i + s].clone(), Ys[:, i : i + s].clone())
+        for i in range(0, Xs.shape[1] // s * s, s)
+    ]
+
+
+def interpolated_bits(train, val, n, eps, vocab_size):
+    """From ``d2lmini.NGramLM`` counts, as ``tools/rnn_vs_ngram.py`` scores 9.5.7's
+    interpolated model: ``P_0 = 1/V`` and
+    ``P_m = (n(c, x) + eps P_(m-1)) / (n(c) + eps)``."""
+    from d2lmini.ngram import NGramLM
+
+    tables = [NGramLM(train, m, vocab_size) for m in range(1, n + 1)]
+    val = [int(t) for t in val]
+    bits = []
+    for t in range(n - 1, len(val)):
+        p = 1.0 / vocab_size
+        for lm in tables:
+            gram = tuple(val[t - lm.n + 1 : t + 1])
+            num = lm.counts.get(gram, 0) + eps * p
+            p = num / (lm.context_counts.get(gram[:-1], 0) + eps)
+        bits.append(-math.log2(p))
+    return math.fsum(bits) / len(bits)
+
+
 # ---------------------------------------------------------------- 9.6 concise RNN
 def rnnlm_forward(rnn, linear, X, state=None):
     outputs, state = rnn(F.one_hot(X.T.long(), linear.out_features).float(), state)
@@ -349,6 +383,28 @@ def jacobian_norms(W, steps):
     )
     below = (norms < 1).nonzero()
     return norms.to(W.dtype), (int(below[0]) + 1 if len(below) else None)
+
+
+def memory_curve(W_hh, hs, threshold):
+    """Each product written out by ``multi_dot`` (the solution builds them step by
+    step)."""
+    W64, H = W_hh.double(), hs.double()
+    T = len(H)
+    step = [(1 - H[j] ** 2)[:, None] * W64 for j in range(T)]  # dh_(j+1)/dh_j
+    eye = torch.eye(len(W64), dtype=torch.float64)
+    norms = torch.stack(
+        [
+            torch.linalg.matrix_norm(
+                torch.linalg.multi_dot(
+                    [eye, *[step[T - 1 - i] for i in range(k)], eye]
+                ),
+                ord=2,
+            )
+            for k in range(T + 1)
+        ]
+    )
+    below = (norms < threshold).nonzero()
+    return norms, (int(below[0]) if len(below) else None)
 
 
 def gradient_fate(W):
@@ -413,6 +469,29 @@ def _nn_rnn_case(d, h, seed, bias=True):
     def make():
         torch.manual_seed(seed)
         return (torch.nn.RNN(d, h, bias=bias),), {}
+
+    return make
+
+
+def _tanh_run(h, T, seed, scale=1.0, input_scale=1.0, with_inputs=False):
+    """``(W_hh, hs)``: a random W_hh (column convention) and the states h_1 … h_T of
+    h_t = tanh(a_t + W_hh h_(t-1)) from h_0 = 0 with random input terms a_t (float32;
+    ``with_inputs``: ``(W_hh, a, hs)`` in float64)."""
+    g = _g(seed)
+    W = torch.randn(h, h, generator=g, dtype=torch.float64) * scale / math.sqrt(h)
+    a = torch.randn(T, h, generator=g, dtype=torch.float64) * input_scale
+    hs, state = [], torch.zeros(h, dtype=torch.float64)
+    for a_t in a:
+        state = torch.tanh(a_t + W @ state)
+        hs.append(state)
+    if with_inputs:
+        return W, a, torch.stack(hs)
+    return W.float(), torch.stack(hs).float()
+
+
+def _memory_case(h, T, seed, threshold, scale=1.0, input_scale=1.0):
+    def make():
+        return (*_tanh_run(h, T, seed, scale, input_scale), threshold), {}
 
     return make
 
@@ -714,6 +793,33 @@ EXERCISES = [
         kind="predict",
     ),
     Exercise(
+        "9.5-sequential-windows",
+        "sequential_windows",
+        3,
+        sequential_windows,
+        [
+            Case("20 tokens, B=2, s=3, offset 1", _a(list(range(20)), 2, 3, 1)),
+            Case("tensor, B=3, s=4, offset 2", _a(torch.arange(100, 150), 3, 4, 2)),
+        ],
+        rule="loader",
+        kind="conceptual",
+    ),
+    Exercise(
+        "9.5-interpolated-bits",
+        "interpolated_bits",
+        3,
+        interpolated_bits,
+        [
+            Case(
+                "bigrams, eps=1", _a([0, 1, 0, 1, 1, 0, 0, 1], [0, 1, 1, 0], 2, 1.0, 2)
+            ),
+            Case(
+                "trigrams, an unseen context",
+                _a([0, 1, 2, 0, 1, 2, 0, 2, 1], [2, 2, 0, 1, 2], 3, 0.5, 3),
+            ),
+        ],
+    ),
+    Exercise(
         "9.6-rnnlm-forward",
         "rnnlm_forward",
         3,
@@ -816,6 +922,18 @@ EXERCISES = [
         ],
         rtol=1e-6,
         atol=1e-9,
+        rule="autograd",
+        kind="conceptual",
+    ),
+    Exercise(
+        "9.7-memory-curve",
+        "memory_curve",
+        3,
+        memory_curve,
+        [
+            Case("h=4, T=10, threshold 0.01", _memory_case(4, 10, 41, 0.01, 1.5)),
+        ],
+        atol=1e-12,
         rule="autograd",
         kind="conceptual",
     ),

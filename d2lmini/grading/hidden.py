@@ -10,11 +10,13 @@ import math
 
 import torch
 
+from .exercises import _TEXT as TEXT
 from .exercises import (
     Case,
     _a,
     _g,
     _greedy_case,
+    _memory_case,
     _nn_rnn_case,
     _rnn_params,
     _rnnlm_case,
@@ -30,6 +32,8 @@ def _chain(h):
     W_hq[h - 1] = torch.tensor([1.0, -1.0])
     return W_xh, W_hh, W_hq
 
+
+_CHAR_IDS = {c: i for i, c in enumerate(sorted(set(TEXT)))}
 
 HIDDEN = {
     "9.1-lag-features": [
@@ -254,6 +258,47 @@ HIDDEN = {
         Case("T=2, u=0.5", _a(torch.tensor([-4.0, -4.0, 1.0, 0.0]), 2.0, 0.5)),
         Case("T=1, u=0.7", _a(torch.tensor([0.0, 0.0, 0.0, 0.0, 0.0]), 1.0, 0.7)),
     ],
+    "9.5-sequential-windows": [
+        Case("one stream, offset 0", _a(list(range(5, 17)), 1, 4, 0)),
+        Case("offset 0: more windows than offset s - 1", _a(list(range(37)), 4, 3, 0)),
+        Case(
+            "repeated tokens, a tail dropped",
+            _a(torch.randint(0, 5, (97,), generator=_g(135)), 5, 6, 5),
+        ),
+        Case("s=1", _a([3, 1, 4, 1, 5, 9, 2, 6, 5, 3], 3, 1, 0)),
+        Case("exactly fits", _a(torch.arange(25), 2, 4, 0)),
+    ],
+    "9.5-interpolated-bits": [
+        Case("unigrams", _a([0, 0, 0, 0, 0, 1, 2], [1, 0, 2, 0], 1, 2.0, 4)),
+        Case(
+            "a token never seen in training",
+            _a([0, 1, 1, 0, 1, 1], [1, 3, 1, 0], 2, 0.5, 4),
+        ),
+        Case(
+            "text, n=4",
+            _a(
+                [_CHAR_IDS[c] for c in TEXT[:60]],
+                [_CHAR_IDS[c] for c in TEXT[60:]],
+                4,
+                0.3,
+                len(_CHAR_IDS),
+            ),
+        ),
+        Case(
+            "eps=100: near the shorter contexts",
+            _a([0, 1, 2, 0, 1, 2, 2, 2], [0, 1, 2, 2], 3, 100.0, 3),
+        ),
+        Case(
+            "random, n=3, eps=0.01",
+            _a(
+                torch.randint(0, 6, (300,), generator=_g(136)).tolist(),
+                torch.randint(0, 6, (40,), generator=_g(137)).tolist(),
+                3,
+                0.01,
+                6,
+            ),
+        ),
+    ],
     "9.6-rnnlm-forward": [
         Case("with a state", _rnnlm_case(4, 3, 3, 2, 120, with_state=True)),
         Case("V=10, T=6", _rnnlm_case(10, 8, 1, 6, 121)),
@@ -328,5 +373,20 @@ HIDDEN = {
         Case("near the cliff (4.6, -2.4)", _a(4.6, -2.4)),
         Case("on the cliff (4.6, -2.364)", _a(4.6, -2.364)),
         Case("w=-3, T=20", _a(-3.0, 1.0, -1.0, 20, 0.2)),
+    ],
+    "9.7-memory-curve": [
+        Case("one unit, T=1", _a(torch.tensor([[-3.0]]), torch.tensor([[0.6]]), 1.0)),
+        Case("h=3, T=6, never below", _memory_case(3, 6, 138, 1e-9, 2.0)),
+        Case("h=6, T=20, saturated", _memory_case(6, 20, 139, 0.05, 3.0, 3.0)),
+        Case("h=5, T=30, small W", _memory_case(5, 30, 140, 1e-3, 0.5)),
+        Case("threshold 2: horizon 0", _memory_case(3, 5, 141, 2.0)),
+        Case(
+            "non-normal 2×2",
+            _a(
+                torch.tensor([[0.5, 4.0], [0.0, 0.5]]),
+                torch.tensor([[0.1, -0.2], [0.9, 0.0], [0.0, 0.3], [-0.5, 0.5]]),
+                0.9,
+            ),
+        ),
     ],
 }

@@ -367,6 +367,58 @@ HINTS = {
             "rounding leaves the last one below u, return the last index.",
         ),
     ],
+    "9.5-sequential-windows": [
+        (
+            "창을 행마다 따로 만들지 말고 먼저 스트림 B개를 만드세요. 스트림 b는 "
+            "토큰 offset + bL에서 시작하고 길이가 L입니다. 타깃 스트림은 같은 "
+            "구간을 한 토큰 뒤로 민 것입니다.",
+            "Do not build the windows row by row: make the B streams first. Stream "
+            "b starts at token offset + bL and has length L; its target stream is "
+            "the same stretch moved one token later.",
+        ),
+        (
+            "스트림을 쌓은 (B, L) 행렬에서 미니배치 i는 열 i·num_steps부터 "
+            "num_steps개입니다. 미니배치의 행은 스트림이고, 미니배치는 스트림을 따라 "
+            "앞으로 나아갑니다. 그래서 미니배치 i + 1의 b번째 행이 미니배치 i의 b번째 "
+            "행에 이어집니다.",
+            "In the (B, L) matrix of stacked streams, minibatch i is the num_steps "
+            "columns from column i·num_steps on. The rows of a minibatch are the "
+            "streams, and the minibatches move forward along them, which is why "
+            "row b of minibatch i + 1 continues row b of minibatch i.",
+        ),
+        (
+            "L은 offset에 따라 달라지고, 미니배치 수는 L을 num_steps로 나눈 몫입니다. "
+            "마지막 스트림의 타깃은 토큰 offset + BL까지 쓰므로 L을 구할 때 1을 "
+            "빼야 합니다.",
+            "L depends on offset, and the number of minibatches is L divided by "
+            "num_steps, rounded down. The targets of the last stream reach token "
+            "offset + BL, which is why L is computed after subtracting 1.",
+        ),
+    ],
+    "9.5-interpolated-bits": [
+        (
+            "먼저 train에서 길이 1부터 n까지의 m-그램을 모두 세어 튜플을 키로 하는 "
+            "사전에 담으세요. n(c)는 m-그램의 앞부분 m - 1개가 c인 횟수의 합이므로 "
+            "같은 반복문에서 함께 셀 수 있습니다.",
+            "First count every m-gram of length 1 to n in train, in a dictionary "
+            "keyed by tuples. n(c) is the number of m-grams whose first m - 1 "
+            "tokens are c, so the same loop can count it too.",
+        ),
+        (
+            "위치마다 P_0 = 1/|V|에서 시작해 m = 1, 2, …, n 순서로 P를 갱신합니다. "
+            "m단계의 문맥은 val[t - m + 1 : t]이고, 문맥을 본 적이 없으면 "
+            "n(c) = 0이므로 P_m은 P_(m-1)과 같습니다.",
+            "At every position start from P_0 = 1/|V| and update P for "
+            "m = 1, 2, …, n in turn. At order m the context is val[t - m + 1 : t]; "
+            "for a context never seen, n(c) = 0 and P_m equals P_(m-1).",
+        ),
+        (
+            "확률을 매기는 위치는 t = n - 1부터 len(val) - 1까지 "
+            "len(val) - n + 1개입니다. -log₂ P를 더한 뒤 이 개수로 나누세요.",
+            "The positions scored are t = n - 1 to len(val) - 1, len(val) - n + 1 "
+            "of them. Add up -log₂ P and divide by that count.",
+        ),
+    ],
     # ------------------------------------------------------------ 9.6
     "9.6-rnnlm-forward": [
         (
@@ -506,6 +558,32 @@ HINTS = {
             "After the T steps, the chain rule gives ∂L/∂w = 2(x_T - target) "
             "∂x_T/∂w, and ∂L/∂b likewise. With T = 0 the loop never runs, so both "
             "gradients are 0.",
+        ),
+    ],
+    "9.7-memory-curve": [
+        (
+            "∂h_T/∂h_(T-k)는 한 단계 야코비 행렬 k개의 곱 "
+            "diag(1 - h_T²) W_hh · diag(1 - h_(T-1)²) W_hh ⋯ "
+            "diag(1 - h_(T-k+1)²) W_hh입니다. 나중 시간 단계가 왼쪽에 옵니다.",
+            "∂h_T/∂h_(T-k) is the product of k one-step Jacobians, "
+            "diag(1 - h_T²) W_hh · diag(1 - h_(T-1)²) W_hh ⋯ diag(1 - h_(T-k+1)²) "
+            "W_hh, later time steps on the left.",
+        ),
+        (
+            "단위 행렬에서 시작해 k를 하나 늘릴 때마다 지금까지의 곱의 오른쪽에 "
+            "diag(1 - h_(T-k+1)²) W_hh를 곱하면 됩니다. hs에서 h_(T-k+1)은 "
+            "hs[T - k]입니다. diag(v) W는 W의 행 i에 v_i를 곱한 것입니다.",
+            "Start from the identity matrix and, each time k grows by one, multiply "
+            "the product so far on the right by diag(1 - h_(T-k+1)²) W_hh. In hs, "
+            "h_(T-k+1) is hs[T - k]. diag(v) W is W with row i multiplied by v_i.",
+        ),
+        (
+            "스펙트럼 노름은 가장 큰 특잇값입니다"
+            "(torch.linalg.matrix_norm(J, ord=2)). 기억 범위는 노름 < threshold가 처음 "
+            "성립하는 k이며, k = 0도 따져야 합니다.",
+            "The spectral norm is the largest singular value "
+            "(torch.linalg.matrix_norm(J, ord=2)). The memory horizon is the first "
+            "k with norm < threshold; k = 0 counts too.",
         ),
     ],
 }

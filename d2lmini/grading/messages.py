@@ -75,6 +75,10 @@ MESSAGES = {
         "used {what}, which this exercise forbids: find the jamo by code-point "
         "arithmetic",
     ),
+    "shortcut_loader": (
+        "이 문제에서 금지한 함수({what})를 썼습니다. 창은 직접 잘라야 합니다",
+        "used {what}, which this exercise forbids: cut the windows yourself",
+    ),
     "not_data": (
         "데이터가 아닌 값을 반환했습니다({what})",
         "returned something that is not plain data ({what})",

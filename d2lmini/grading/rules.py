@@ -1,6 +1,7 @@
 """Shortcuts an exercise forbids: automatic differentiation in BPTT by hand
 (``autograd``), building an ``nn.RNN`` to read its parameters (``nn_rnn``), Unicode
-normalization or ``d2lmini.hangul`` for the jamo of a syllable (``jamo``).
+normalization or ``d2lmini.hangul`` for the jamo of a syllable (``jamo``),
+``d2lmini``'s sequential loader for the windows it is asked to cut (``loader``).
 
 Two checks: ``static_violation`` reads the function's source (and the top-level
 functions it calls) in the grading parent, where no submission code runs; ``watch``
@@ -37,17 +38,25 @@ FORBIDDEN = {
         {"normalize", "decomposition", "hangul"},
         {"normalize", "hangul"},
     ),
+    "loader": (
+        {"SequentialLoader", "TimeMachine", "loader", "time_machine"},
+        {"SequentialLoader", "TimeMachine"},
+    ),
 }
 
 #: rule -> names that a top-level import may bind to the shortcut (default: the bare
 #: names above); ``from unicodedata import decomposition`` binds one for "jamo"
-IMPORTS = {"jamo": {"normalize", "decomposition", "hangul"}}
+IMPORTS = {
+    "jamo": {"normalize", "decomposition", "hangul"},
+    "loader": {"SequentialLoader", "TimeMachine", "loader", "time_machine"},
+}
 
 #: rule -> what the feedback names when the shortcut is noticed while it runs
 WHAT = {
     "autograd": "backward / torch.autograd",
     "nn_rnn": "nn.RNN(...)",
     "jamo": "unicodedata.normalize / d2lmini.hangul",
+    "loader": "d2lmini.SequentialLoader / TimeMachine",
 }
 
 
@@ -132,6 +141,9 @@ def watch(rule):
     elif rule == "jamo":
         with _no_jamo_shortcuts(used):
             yield used
+    elif rule == "loader":
+        with _no_loader(used):
+            yield used
     else:
         yield used
 
@@ -196,6 +208,26 @@ def _no_jamo_shortcuts(used):
             event == "call" and frame.f_globals.get("__name__") == "d2lmini.hangul"
         ):
             used.append("jamo")
+
+    before = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(before)
+
+
+@contextlib.contextmanager
+def _no_loader(used):
+    """Record every call of a function of ``d2lmini.loader`` or
+    ``d2lmini.time_machine`` (a profile hook, as for the jamo)."""
+    import sys
+
+    modules = ("d2lmini.loader", "d2lmini.time_machine")
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_globals.get("__name__") in modules:
+            used.append("loader")
 
     before = sys.getprofile()
     sys.setprofile(profile)

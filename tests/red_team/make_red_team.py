@@ -23,6 +23,7 @@ SRC = ROOT / "exercises"
 BPTT = "9_7_bptt"
 LM = "9_3_language_models"
 TEXT = "9_2_text_sequences"
+SCRATCH = "9_5_rnn_scratch"
 
 ORACLES_FROM_SYS_MODULES = """
 import sys
@@ -401,6 +402,60 @@ def to_jamo(text):
     return "".join(_jamo(ch) if "\\uac00" <= ch <= "\\ud7a3" else ch for ch in text)
 """
 
+USES_LOADER = """
+import d2lmini
+
+def sequential_windows(tokens, batch_size, num_steps, offset):
+    loader = d2lmini.SequentialLoader(tokens, batch_size, num_steps, offset=offset)
+    Xs, Ys = loader.streams(offset)
+    s = num_steps
+    starts = range(0, Xs.shape[1] - s + 1, s)
+    return [(Xs[:, i : i + s], Ys[:, i : i + s]) for i in starts]
+"""
+
+HIDDEN_LOADER = """
+_streams = getattr(getattr(__import__("d2lmini"), "Sequential" + "Loader"), "streams")
+
+class _Fake:
+    def __init__(self, tokens, batch_size):
+        import torch
+        self.tokens, self.batch_size = torch.as_tensor(tokens), batch_size
+
+    def stream_length(self, offset):
+        return (len(self.tokens) - offset - 1) // self.batch_size
+
+def sequential_windows(tokens, batch_size, num_steps, offset):
+    Xs, Ys = _streams(_Fake(tokens, batch_size), offset)
+    s = num_steps
+    starts = range(0, Xs.shape[1] - s + 1, s)
+    return [(Xs[:, i : i + s], Ys[:, i : i + s]) for i in starts]
+"""
+
+MEMORY_BY_AUTOGRAD = """
+import torch
+
+def memory_curve(W_hh, hs, threshold):
+    W, H = W_hh.double(), hs.double()
+    T = len(H)
+    previous = torch.cat([torch.zeros(1, len(W), dtype=W.dtype), H[:-1]])
+    a = torch.atanh(H) - previous @ W.T  # the input terms, read back from the states
+
+    def run(h, k):
+        for a_t in a[T - k :]:
+            h = torch.tanh(a_t + W @ h)
+        return h
+
+    norms = [torch.ones((), dtype=W.dtype)]
+    for k in range(1, T + 1):
+        J = torch.autograd.functional.jacobian(
+            lambda h, k=k: run(h, k), previous[T - k]
+        )
+        norms.append(torch.linalg.matrix_norm(J, ord=2))
+    norms = torch.stack(norms)
+    below = (norms < threshold).nonzero()
+    return norms, (int(below[0]) if len(below) else None)
+"""
+
 #: file name -> (chapter source, cell appended to the student notebook, status fragment)
 FAMILIES = {
     "oracles_from_sys_modules.ipynb": (BPTT, ORACLES_FROM_SYS_MODULES, "KeyError"),
@@ -430,6 +485,21 @@ FAMILIES = {
     "hidden_autograd.ipynb": (BPTT, HIDDEN_AUTOGRAD, "automatic differentiation"),
     "normalizes_jamo.ipynb": (TEXT, NORMALIZES_JAMO, "to_jamo: used normalize"),
     "hidden_normalize.ipynb": (TEXT, HIDDEN_NORMALIZE, "by code-point arithmetic"),
+    "uses_sequential_loader.ipynb": (
+        SCRATCH,
+        USES_LOADER,
+        "sequential_windows: used SequentialLoader",
+    ),
+    "hidden_sequential_loader.ipynb": (
+        SCRATCH,
+        HIDDEN_LOADER,
+        "cut the windows yourself",
+    ),
+    "memory_by_autograd.ipynb": (
+        BPTT,
+        MEMORY_BY_AUTOGRAD,
+        "memory_curve: used automatic differentiation",
+    ),
 }
 
 
