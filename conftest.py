@@ -47,8 +47,9 @@ def _collect_with_claims(self):
     """The notebook's cells, then (for a chapter with tests of its claims) the
     ``claims`` item that runs those tests in the same kernel (``kernel_claims``)."""
     yield from _collect(self)
-    stem = pathlib.Path(str(self.fspath)).stem
-    if stem in kernel_claims.claims_modules():
+    path = pathlib.Path(str(self.fspath)).resolve()
+    # chapters only: exercises/solutions/ holds notebooks with the same stems
+    if path.parent == ROOT / "chapters" and path.stem in kernel_claims.claims_modules():
         cell = nbformat.v4.new_code_cell(source="")
         yield nbval.plugin.IPyNbCell.from_parent(
             self,
