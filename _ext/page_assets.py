@@ -34,6 +34,9 @@ import importlib.util
 import os
 import posixpath
 import re
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -94,6 +97,37 @@ def use_pinned_node(app: Sphinx, config) -> None:
         import sphinxcontrib.katex
 
         sphinxcontrib.katex.NODEJS_BINARY = str(pinned_node())
+        server = sphinxcontrib.katex.KaTeXServer
+        server.start_server_process = classmethod(start_katex_server)
+
+
+def start_katex_server(cls, rundir: Path, timeout: float):
+    """``KaTeXServer.start_server_process`` of sphinxcontrib-katex 0.9.11, except that
+    a refused connection is tried again. The original connects once, as soon as the
+    socket file exists, which is before the server listens: on a busy machine the
+    connection is refused, the build fails and the server is left running, holding the
+    build's stderr (whoever reads it to the end then waits forever)."""
+    socket_path = rundir / "katex.sock"
+    process = subprocess.Popen(
+        cls.build_command(socket=socket_path),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=rundir,
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        if socket_path.is_socket():
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(str(socket_path))
+                return process, sock
+            except ConnectionRefusedError:  # bound, not yet listening
+                sock.close()
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            raise cls.timeout_error(timeout)
+        time.sleep(0.01)
 
 
 FONTAWESOME_JS = re.compile(
@@ -280,7 +314,9 @@ def lighten_dir(outdir: Path) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", use_pinned_node)
-    app.connect("build-finished", lighten_pages)
+    # after everyone who writes files at build-finished: pydata-sphinx-theme writes its
+    # pygments.css (the accessible colours of both modes) then, and it goes in a bundle
+    app.connect("build-finished", lighten_pages, priority=900)
     app.connect(
         "html-page-context", dedupe_scripts, priority=900
     )  # after everyone adds

@@ -23,14 +23,17 @@ gzip budget (PAGE_BUDGET); the figures go to test-artifacts/page-weight.txt and
 test-artifacts/layout-report.txt. Screenshots go to test-artifacts/.
 """
 
+import contextlib
 import functools
 import gzip
 import http.server
 import os
 import pathlib
 import re
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -168,16 +171,32 @@ def build_book(root, what="jupyter-book build", drop=(), timeout=1500):
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     exe = pathlib.Path(sys.executable).with_name("jupyter-book")
-    run = subprocess.run(
-        [str(exe), "build", ".", "-W", "-n", "--keep-going"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if run.returncode != 0:
-        pytest.fail(f"{what} failed:\n" + (run.stdout + run.stderr)[-6000:])
+    # the log goes to a file, not a pipe: a process the build leaves behind (it
+    # inherits the build's stderr) cannot make us wait, and it is stopped with the
+    # build's process group
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        build = subprocess.Popen(
+            [str(exe), "build", ".", "-W", "-n", "--keep-going"],
+            cwd=root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=hasattr(os, "killpg"),
+        )
+        try:
+            code = build.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            code = f"none: stopped after {timeout} s"
+        finally:
+            if hasattr(os, "killpg"):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(build.pid, signal.SIGKILL)
+            build.kill()
+            build.wait()
+        log.seek(0)
+        text = log.read()
+    if code != 0:
+        pytest.fail(f"{what} failed (exit code {code}):\n" + text[-6000:])
 
 
 @pytest.fixture(scope="session")
