@@ -304,6 +304,19 @@ def sequential_windows(tokens, batch_size, num_steps, offset):
     ]
 
 
+def context_and_reach(i, j, num_steps, stateful):
+    """Counted on a toy stream: the inputs a state has read, the inputs a loss's
+    gradient reaches (the state handed on is detached at each boundary)."""
+    read = [
+        0 if (not stateful and step % num_steps == 0) else None
+        for step in range(i * num_steps + j + 1)
+    ]
+    context = 0
+    for r in read:
+        context = (context if r is None else r) + 1
+    return context, min(context, j + 1)
+
+
 def interpolated_bits(train, val, n, eps, vocab_size):
     """From ``d2lmini.NGramLM`` counts, as ``tools/rnn_vs_ngram.py`` scores 9.5.7's
     interpolated model: ``P_0 = 1/V`` and
@@ -803,6 +816,17 @@ EXERCISES = [
         ],
         rule="loader",
         kind="conceptual",
+    ),
+    Exercise(
+        "9.5-context-and-reach",
+        "context_and_reach",
+        2,
+        context_and_reach,
+        [
+            Case("window 2, position 5, stateful", _a(2, 5, 32, True)),
+            Case("window 2, position 5, reset", _a(2, 5, 32, False)),
+        ],
+        kind="predict",
     ),
     Exercise(
         "9.5-interpolated-bits",

@@ -268,6 +268,12 @@ HIDDEN = {
         Case("s=1", _a([3, 1, 4, 1, 5, 9, 2, 6, 5, 3], 3, 1, 0)),
         Case("exactly fits", _a(torch.arange(25), 2, 4, 0)),
     ],
+    "9.5-context-and-reach": [
+        Case("first window, stateful", _a(0, 7, 8, True)),
+        Case("last position, stateful", _a(9, 31, 32, True)),
+        Case("last position, reset", _a(9, 31, 32, False)),
+        Case("first position of window 4", _a(4, 0, 16, True)),
+    ],
     "9.5-interpolated-bits": [
         Case("unigrams", _a([0, 0, 0, 0, 0, 1, 2], [1, 0, 2, 0], 1, 2.0, 4)),
         Case(

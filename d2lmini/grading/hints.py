@@ -395,6 +395,24 @@ HINTS = {
             "offset + BL, which is why L is computed after subtracting 1.",
         ),
     ],
+    "9.5-context-and-reach": [
+        (
+            "순전파와 역전파를 따로 생각하세요. 상태를 넘기면 은닉 상태는 앞 창에서 "
+            "읽은 입력도 담고 있습니다. 그렇다면 detach()는 둘 가운데 어느 쪽을 "
+            "끊습니까?",
+            "Think of the forward and the backward pass apart. A state handed on "
+            "holds the inputs of earlier windows too. Which of the two passes does "
+            "detach() cut?",
+        ),
+        (
+            "에폭의 처음부터 창 i의 위치 j까지 한 스트림에서 읽은 입력은 "
+            "i · num_steps + j + 1개입니다. 기울기는 창의 경계를 넘지 못하므로 창 안의 "
+            "위치 0 … j에만 닿습니다.",
+            "From the start of the epoch to position j of window i, one stream has "
+            "read i · num_steps + j + 1 inputs. The gradient cannot cross a window "
+            "boundary, so it reaches positions 0 … j of the window only.",
+        ),
+    ],
     "9.5-interpolated-bits": [
         (
             "먼저 train에서 길이 1부터 n까지의 m-그램을 모두 세어 튜플을 키로 하는 "
@@ -641,6 +659,21 @@ EXPLAIN = {
         "steps and then cycles forever. With the step μ where the loop starts and "
         "its length λ, for n ≥ μ the n-th token is the loop's token number "
         "(n - μ) mod λ. That is also why greedy text repeats the same phrase.",
+    ),
+    "9.5-context-and-reach": (
+        "상태를 이어 가면 창 i의 위치 j에 있는 은닉 상태는 에폭이 시작된 뒤 그 "
+        "스트림에서 읽은 입력 i · num_steps + j + 1개를 모두 담습니다. 상태를 "
+        "초기화하면 j + 1개뿐입니다. 하지만 detach()가 창의 경계에서 계산 그래프를 "
+        "끊으므로, 두 경우 모두 기울기는 창 안의 입력 j + 1개에만 닿습니다. 순전파의 "
+        "문맥은 길어지지만, 먼 과거를 쓰도록 가르치는 기울기는 여전히 창 안에 "
+        "머뭅니다.",
+        "With the state handed on, the hidden state at position j of window i holds "
+        "all i · num_steps + j + 1 inputs its stream has read since the epoch began; "
+        "with the state reset, only j + 1. Yet detach() cuts the computational graph "
+        "at every window boundary, so in both cases the gradient reaches only the "
+        "j + 1 inputs inside the window. The forward pass sees a longer context, but "
+        "the gradient that would teach the model to use the distant past stays "
+        "inside the window.",
     ),
     "9.6-two-biases": (
         "두 편향은 합으로만 쓰이므로 둘 다 같은 기울기 g를 받습니다. 한 번의 SGD "
