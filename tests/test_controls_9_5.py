@@ -384,6 +384,32 @@ def test_chapter_model_stops_improving_too(ns):
     assert all(abs(curve[k - 1] / curve[-1] - 1) < 0.03 for k in range(10, 201))
 
 
+@pytest.mark.parametrize("num_steps", ["8", "32"])
+def test_context_panel_reads_the_curves_at_k(ns, results, num_steps):
+    """9.5.6.1's control: each model's perplexity after k characters, from the same
+    curves as the figure; past about ten characters moving k changes little."""
+    panel = ns["context_panel"]
+    reset, stateful = results["context"][num_steps]
+    chapter = ns["chapter_curve"].tolist()
+    plt.close("all")
+    for k in ns["CONTEXT_READS"]:
+        got = panel.set(num_steps=num_steps, k=k)
+        assert got == {
+            "reset": reset["context_ppl"][k - 1],
+            "stateful": stateful["context_ppl"][k - 1],
+            "9.5.4's model": chapter[k - 1],
+        }
+    assert plt.get_fignums() == []  # the panel closes its figures
+    early, late = (
+        panel.set(num_steps=num_steps, k=1),
+        panel.set(num_steps=num_steps, k=200),
+    )
+    at_12 = panel.set(num_steps=num_steps, k=12)
+    for model in early:
+        assert early[model] > 1.4 * late[model]
+        assert abs(at_12[model] / late[model] - 1) < 0.03
+
+
 @pytest.mark.parametrize(
     "num_steps, reset, stateful", [("32", 6.9, 7.1), ("8", 6.4, 6.8)]
 )

@@ -9,9 +9,12 @@ screen, simulated slow 4G, a 4x slower CPU) in the chromium the browser tests us
 a summary go to test-artifacts/lighthouse/.
 
 Lighthouse simulates the phone from what it records on this machine, so a machine busy
-with other work records longer script tasks and scores lower: the performance
-thresholds below are what the pages reach with a margin for that (README, "Page
-weight").
+with other work records longer script tasks and scores lower (9.7 scored 29-42 on the
+same build within an hour). The performance score is a timing, and timings are printed,
+not asserted (CONTRIBUTING): the test asserts the categories that do not depend on
+the machine's load (accessibility, best practices, SEO) and, for performance, what
+the book controls and the score follows from: the page's elements and the bytes it
+transfers, each within a budget (README, "Page weight").
 
 Run alone to print the figures without asserting them:
     .venv/bin/python tests/test_lighthouse.py
@@ -49,14 +52,14 @@ THRESHOLDS = {
     "best-practices": 95,
     "seo": 95,
 }
-# page: lowest performance score. The goal is 90 on every page (issue 22); these are
-# the scores measured on the 2-core development machine while other work ran on it
-# (Lighthouse's benchmark index 315-1070), less a margin for that load; README, "Page
-# weight", says what keeps each page below 90.
-PERFORMANCE = {
-    "intro": 65,
-    "chapters/9_7_bptt": 20,
-    "exercises/9_3_language_models": 40,
+# page: (most DOM elements, most kB transferred on a first load), measured
+# 2026-12-07 (521 / 438, 55,782 / 872, 4,698 / 521) plus a margin for edits. The goal
+# is performance 90 on every page (issue 22): README, "Page weight", says what keeps
+# each page below it.
+BUDGETS = {
+    "intro": (700, 520),
+    "chapters/9_7_bptt": (60_000, 1_000),
+    "exercises/9_3_language_models": (5_500, 620),
 }
 # what a static host compresses (fonts and images are compressed already)
 COMPRESSIBLE = {".html", ".css", ".js", ".svg", ".json", ".xml", ".txt", ".map"}
@@ -210,10 +213,15 @@ def test_lighthouse_mobile(book):  # noqa: F811 — the fixture
             error = s["runtimeError"]
             failures.append(f"{page}: Lighthouse could not audit it: {error}")
             continue
-        wanted = {**THRESHOLDS, "performance": PERFORMANCE[page]}
-        for category, lowest in wanted.items():
+        for category, lowest in THRESHOLDS.items():
             if s[category] is None or s[category] < lowest:
                 failures.append(f"{page}: {category} {s[category]} < {lowest}")
+        elements, kilobytes = BUDGETS[page]
+        if s["dom_elements"] > elements:
+            failures.append(f"{page}: {s['dom_elements']:.0f} elements > {elements}")
+        if s["transfer_bytes"] / 1000 > kilobytes:
+            got = s["transfer_bytes"] / 1000
+            failures.append(f"{page}: {got:.0f} kB transferred > {kilobytes} kB")
     assert not failures, "\n".join(failures) + "\n\n" + report
 
 
