@@ -227,7 +227,7 @@ def test_the_prose_quotes_the_computed_korean_comparison(ns):
     (ppl_s, bpc_s), (ppl_j, bpc_j) = results["syllable", 2], results["jamo", 4]
     assert (
         f"퍼플렉서티는 {ppl_j:.2f}로" in source
-        and f"{ppl_s:.2f}의 4분의 1에도 못 미칩니다" in source
+        and f"{ppl_s:.2f}와 비교하면 4분의 1도 되지 않습니다" in source
     )
     assert (
         f"has perplexity {ppl_j:.2f}, less than a quarter of the {ppl_s:.2f}" in source

@@ -341,7 +341,7 @@ def test_windows_come_from_the_validation_text(ns):
 
 def test_training_lengthens_the_memory_but_it_stays_short(ns):
     """The prose: before 0.11 at k = 1 and ~4e-5 at k = 4; after ~0.4, ~0.01, ~4e-5 at
-    k = 1, 4, 8 steps back (about 1% at k = 4, far below 0.01% at k = 8); below 1e-9
+    k = 1, 4, 8 steps back (about 1% at k = 4, below 0.01% at k = 8); below 1e-9
     at k = 16; perplexity ~14.5."""
     before, after = ns["memory"]["before training"], ns["after"]
     assert ns["char_history"]["val_ppl"][-1] == pytest.approx(14.5, rel=0.05)
@@ -351,7 +351,7 @@ def test_training_lengthens_the_memory_but_it_stays_short(ns):
     assert 0.3 < float(after[1]) < 0.5
     assert 0.005 < float(after[4]) < 0.02
     assert float(after[5]) < 0.01  # the curve keeps falling after k = 4
-    assert 1e-5 < float(after[8]) < 1e-4  # far below 0.01%
+    assert 1e-5 < float(after[8]) < 1e-4  # below 0.01%
     assert float(after[16]) < 1e-9
 
 
