@@ -13,9 +13,10 @@ class TimeMachine:
 
     Window ``i`` is ``X[i] = corpus[i : i + num_steps]`` with target ``Y[i]``
     the same window shifted by one token. Training uses windows ``0 …
-    num_train - 1``; validation uses the ``num_val`` windows that start
-    ``num_steps`` tokens after the last training window, so no token of a
-    validation window (inputs or targets) appears in any training window.
+    num_train - 1``; validation uses the ``num_val`` windows from window
+    ``num_train + num_steps`` on (the ``num_steps`` windows after the last
+    training one are skipped), so no token of a validation window (inputs or
+    targets) appears in any training window.
 
     ``sequential=True`` cuts the same training and validation text into
     ``batch_size`` parallel streams instead (``SequentialLoader``): window

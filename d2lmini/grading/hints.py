@@ -11,14 +11,14 @@ HINTS = {
     # ------------------------------------------------------------ 9.1
     "9.1-lag-features": [
         (
-            "예제 하나는 시간 단계 t의 레이블 x_t와 그 바로 앞 값 τ개입니다. "
-            "첫 예제의 레이블은 몇 번째 값입니까?",
+            "예제 하나는 시간 단계 t의 레이블 x_t와 그 바로 앞의 값 τ개로 "
+            "이루어집니다. 첫 예제의 레이블은 몇 번째 값입니까?",
             "One example is the label x_t of time step t and the τ values right "
             "before it. Which value is the label of the first example?",
         ),
         (
-            "특성 행렬의 열 i는 x에서 길이 T - τ인 구간을 i만큼 밀어 잘라 낸 것입니다. "
-            "열을 τ개 쌓으면 됩니다.",
+            "특성 행렬의 열 i는 x에서 위치 i부터 시작하는 길이 T - τ의 구간입니다. "
+            "이런 열을 τ개 쌓으면 됩니다.",
             "Column i of the features is the stretch of x of length T - τ that "
             "starts at i. Stack τ such columns.",
         ),
@@ -32,7 +32,7 @@ HINTS = {
         (
             "창을 리스트로 두고, 예측할 때마다 그 예측을 "
             "창 끝에 붙인 다음 마지막 τ개만 "
-            "씁니다. 돌려줄 것은 새로 붙인 k개입니다.",
+            "씁니다. 돌려줄 값은 새로 붙인 k개입니다.",
             "Keep the window as a list: append each prediction to it and use only "
             "its last τ values. Return the k values you appended.",
         ),
@@ -51,14 +51,14 @@ HINTS = {
     ],
     "9.1-forecast-limit": [
         (
-            "예측이 상수 x*에 머문다면 점화식의 양쪽이 모두 x*입니다. "
+            "예측이 상수 x*에 머문다면 점화식의 양변이 모두 x*입니다. "
             "이 조건으로 x*를 구해 보세요.",
             "If the forecasts settle at a constant x*, both sides of the recurrence "
             "equal x*. Solve that for x*.",
         ),
         (
-            "x*가 있어도 예측이 그곳으로 간다는 보장은 없습니다. 9.1절은 가중치의 합이 "
-            "아니라 특성 다항식의 근을 봅니다.",
+            "x*가 있어도 예측이 그곳으로 간다는 보장은 없습니다. 9.1절에서는 가중치의 "
+            "합이 아니라 특성 다항식의 근을 보았습니다.",
             "A fixed point may exist without the forecasts reaching it. Section 9.1 "
             "looks at the roots of the characteristic polynomial, not at the sum of "
             "the weights.",
@@ -72,13 +72,14 @@ HINTS = {
     ],
     "9.1-ar-least-squares": [
         (
-            "연습 1의 특성에 1로 된 열을 하나 더 붙이면 편향 b도 가중치 하나가 됩니다.",
+            "연습 1의 특성에 값이 모두 1인 열을 하나 더 붙이면 편향 b도 가중치 하나가 "
+            "됩니다.",
             "Append a column of ones to the features of Exercise 1, and the bias b "
             "becomes one more weight.",
         ),
         (
             "torch.linalg.lstsq(A, y)는 ‖A θ - y‖²를 최소로 하는 θ를 돌려줍니다. "
-            "정밀도를 위해 float64로 풀고 w만 입력의 dtype으로 되돌리세요.",
+            "정밀도를 높이려면 float64로 풀고, w만 입력의 dtype으로 되돌리세요.",
             "torch.linalg.lstsq(A, y) returns the θ that minimizes ‖A θ - y‖². Solve "
             "in float64 for accuracy and cast w back to the input's dtype.",
         ),
@@ -106,8 +107,8 @@ HINTS = {
             "tokens (occurrences) are different numbers. What is each denominator?",
         ),
         (
-            "빈도가 min_freq보다 작은 종류를 모은 다음, 그 종류의 수와 그 종류가 "
-            "코퍼스에 나온 횟수의 합을 각각 알맞은 전체 수로 나누세요.",
+            "빈도가 min_freq보다 작은 종류를 모으세요. 그 종류의 수와, 그 종류들이 "
+            "코퍼스에 나온 횟수의 합을 각각 알맞은 전체 수로 나눕니다.",
             "Collect the types whose count is below min_freq; divide their number, "
             "and the sum of their counts, by the right totals.",
         ),
@@ -119,8 +120,8 @@ HINTS = {
             "Taking logs of n_i ∝ i^(-α) gives the line log n_i = -α log i + const.",
         ),
         (
-            "x = log i, y = log n_i의 최소제곱 기울기는 Σ(x - x̄)(y - ȳ) / Σ(x - x̄)²"
-            "입니다. α는 그 기울기의 부호를 바꾼 값입니다.",
+            "x = log i, y = log n_i로 구한 최소제곱 직선의 기울기는 "
+            "Σ(x - x̄)(y - ȳ) / Σ(x - x̄)²입니다. α는 그 기울기의 부호를 바꾼 값입니다.",
             "The least-squares slope of y = log n_i on x = log i is "
             "Σ(x - x̄)(y - ȳ) / Σ(x - x̄)². α is minus that slope.",
         ),
@@ -148,7 +149,7 @@ HINTS = {
             "quotient is m and the remainder f. Two calls of divmod do it.",
         ),
         (
-            "종성의 기준이 U+11A8이 아니라 U+11A7인 까닭은 f = 0이 '종성 없음'이기 "
+            "종성의 기준이 U+11A8이 아니라 U+11A7인 것은 f = 0이 '종성 없음'을 뜻하기 "
             "때문입니다. 첫 종성 ㄱ(f = 1)이 U+11A8이고, f = 0이면 초성과 중성 두 "
             "자모만 씁니다.",
             "The finals start from U+11A7, not U+11A8, because f = 0 means 'no "
@@ -182,7 +183,8 @@ HINTS = {
     ],
     "9.3-perplexity": [
         (
-            "퍼플렉서티는 평균 음의 로그 확률(교차 엔트로피)의 지수입니다.",
+            "퍼플렉서티는 음의 로그 확률의 평균(교차 엔트로피)에 지수 함수를 취한 "
+            "값입니다.",
             "Perplexity is the exponential of the mean negative log-probability "
             "(the cross-entropy).",
         ),
@@ -223,14 +225,14 @@ HINTS = {
     ],
     "9.3-predict-perplexity": [
         (
-            "퍼플렉서티는 실제 토큰에 준 확률의 역수를 산술평균한 것이 아닙니다. "
-            "로그 확률을 평균합니다.",
+            "퍼플렉서티는 실제 토큰에 준 확률의 역수를 산술평균한 값이 아닙니다. "
+            "평균하는 것은 로그 확률입니다.",
             "Perplexity is not the arithmetic mean of the inverse probabilities: "
             "it averages the log-probabilities.",
         ),
         (
-            "비율 f의 위치에서 log p_1, 나머지에서 log p_2이므로 평균 로그 확률은 "
-            "f log p_1 + (1 - f) log p_2입니다.",
+            "위치 가운데 비율 f만큼에서는 로그 확률이 log p_1, 나머지에서는 log p_2"
+            "이므로 평균 로그 확률은 f log p_1 + (1 - f) log p_2입니다.",
             "A share f of the positions contributes log p_1 and the rest log p_2, "
             "so the mean log-probability is f log p_1 + (1 - f) log p_2.",
         ),
@@ -238,7 +240,7 @@ HINTS = {
     # ------------------------------------------------------------ 9.4
     "9.4-rnn-step": [
         (
-            "9.4절의 식을 행 벡터 관례 그대로 옮기면 됩니다. "
+            "9.4절의 식을 행 벡터 표기 관례 그대로 옮기면 됩니다. "
             "X_t W_xh의 모양은 (B, h)입니다.",
             "Write Section 9.4's formula as it stands, in the row-vector convention: "
             "X_t W_xh has shape (B, h).",
@@ -312,8 +314,8 @@ HINTS = {
     # ------------------------------------------------------------ 9.5
     "9.5-clip-global-norm": [
         (
-            "노름은 텐서마다 따로가 아니라 모든 기울기를 한 벡터로 이어 붙여 한 번 "
-            "계산합니다.",
+            "노름은 텐서마다 따로 구하지 않습니다. 모든 기울기를 한 벡터로 이어 붙여 "
+            "한 번만 계산합니다.",
             "The norm is not taken per tensor: it is one norm over all gradients "
             "joined into one vector.",
         ),
@@ -326,28 +328,29 @@ HINTS = {
     ],
     "9.5-greedy-decode": [
         (
-            "접두사의 토큰도 step에 넣어야 합니다(워밍업). 그래야 상태가 접두사를 "
-            "기억합니다.",
+            "접두사의 토큰도 step에 넣어야 합니다(워밍업). 그래야 접두사가 상태에 "
+            "반영됩니다.",
             "Feed the prefix tokens through step too (the warm-up), so that the "
             "state remembers them.",
         ),
         (
-            "매번 argmax를 출력에 붙이고, 그 토큰과 지금 상태로 step을 한 번 더 "
-            "호출합니다. step이 돌려준 상태를 버리지 마세요.",
+            "매번 argmax로 고른 토큰을 결과에 붙이고, 그 토큰과 지금 상태로 step을 한 "
+            "번 더 호출합니다. step이 돌려준 상태를 버리지 마세요.",
             "Each time, append the argmax and call step again with that token and "
             "the current state. Never drop the state that step returns.",
         ),
     ],
     "9.5-greedy-loop": [
         (
-            "토큰이 |V|개뿐이므로 |V|번 안에 한 번 나온 토큰이 다시 나옵니다. "
+            "토큰이 |V|개뿐이므로 |V|단계 안에 이미 나온 토큰이 다시 나옵니다. "
             "그다음은 어떻게 됩니까?",
             "With only |V| tokens, some token repeats within |V| steps. What "
             "happens after that?",
         ),
         (
-            "처음으로 되풀이되는 토큰이 처음 나온 단계 μ와 되풀이 구간의 길이 λ를 "
-            "구하면 n ≥ μ인 n번째 토큰은 (n - μ) mod λ로 정해집니다.",
+            "되풀이가 시작되는 단계 μ(처음으로 되풀이되는 토큰이 처음 나온 단계)와 "
+            "되풀이 구간의 길이 λ를 구하세요. 그러면 n ≥ μ일 때 n번째 토큰은 "
+            "(n - μ) mod λ만으로 정해집니다.",
             "Find the step μ at which the first repeated token first appeared and "
             "the loop length λ; for n ≥ μ the n-th token depends only on "
             "(n - μ) mod λ.",
@@ -361,8 +364,8 @@ HINTS = {
             "transform sampling uses the cumulative probabilities.",
         ),
         (
-            "누적 확률이 처음으로 u보다 커지는 인덱스를 돌려줍니다. 반올림 오차로 "
-            "마지막 값이 u보다 작으면 마지막 인덱스를 돌려주세요.",
+            "누적 확률이 처음으로 u보다 커지는 인덱스를 돌려줍니다. 반올림 오차 때문에 "
+            "마지막 누적 확률이 u보다 작게 나오면 마지막 인덱스를 돌려주세요.",
             "Return the first index whose cumulative probability exceeds u. If "
             "rounding leaves the last one below u, return the last index.",
         ),
@@ -415,8 +418,8 @@ HINTS = {
     ],
     "9.5-interpolated-bits": [
         (
-            "먼저 train에서 길이 1부터 n까지의 m-그램을 모두 세어 튜플을 키로 하는 "
-            "사전에 담으세요. n(c)는 m-그램의 앞부분 m - 1개가 c인 횟수의 합이므로 "
+            "먼저 train에서 길이 1부터 n까지의 m-그램을 모두 세어, 튜플을 키로 하는 "
+            "딕셔너리에 담으세요. n(c)는 앞쪽 토큰 m - 1개가 c인 m-그램의 수이므로 "
             "같은 반복문에서 함께 셀 수 있습니다.",
             "First count every m-gram of length 1 to n in train, in a dictionary "
             "keyed by tuples. n(c) is the number of m-grams whose first m - 1 "
@@ -424,7 +427,7 @@ HINTS = {
         ),
         (
             "위치마다 P_0 = 1/|V|에서 시작해 m = 1, 2, …, n 순서로 P를 갱신합니다. "
-            "m단계의 문맥은 val[t - m + 1 : t]이고, 문맥을 본 적이 없으면 "
+            "차수 m의 문맥은 val[t - m + 1 : t]입니다. 학습 텍스트에 없던 문맥이면 "
             "n(c) = 0이므로 P_m은 P_(m-1)과 같습니다.",
             "At every position start from P_0 = 1/|V| and update P for "
             "m = 1, 2, …, n in turn. At order m the context is val[t - m + 1 : t]; "
@@ -446,8 +449,8 @@ HINTS = {
             "axes of X, shape (B, T), first.",
         ),
         (
-            "X.T를 원-핫 인코딩하고 float로 바꿔 rnn에 넣은 뒤 linear를 적용하고, "
-            "다시 (B, T, |V|)로 바꾸어 돌려줍니다.",
+            "X.T를 원-핫 인코딩해 float로 바꾼 뒤 rnn에 넣고, 그 출력에 linear를 "
+            "적용합니다. 결과는 다시 (B, T, |V|) 모양으로 바꾸어 돌려줍니다.",
             "One-hot encode X.T as floats, run rnn, apply linear, and transpose back "
             "to (B, T, |V|).",
         ),
@@ -488,9 +491,9 @@ HINTS = {
             "t = T down.",
         ),
         (
-            "dA_t = (G_t + dH_t) ⊙ (1 - H_t²)라고 두면 dW_xh += X_t^T dA_t, "
-            "dW_hh += H_(t-1)^T dA_t, db_h += dA_t를 배치 축으로 더한 값"
-            "(dA_t.sum(0))이고, 앞 단계로 dA_t W_hh^T를 넘깁니다.",
+            "dA_t = (G_t + dH_t) ⊙ (1 - H_t²)로 두고, dW_xh += X_t^T dA_t, "
+            "dW_hh += H_(t-1)^T dA_t로 누적합니다. db_h에는 dA_t를 배치 축으로 더한 "
+            "값(dA_t.sum(0))을 더합니다. 앞 단계로는 dA_t W_hh^T를 넘깁니다.",
             "With dA_t = (G_t + dH_t) ⊙ (1 - H_t²): dW_xh += X_t^T dA_t, "
             "dW_hh += H_(t-1)^T dA_t, db_h += dA_t summed over the batch axis "
             "(dA_t.sum(0)), and dA_t W_hh^T goes back to the step before.",
@@ -539,14 +542,14 @@ HINTS = {
     ],
     "9.7-gradient-fate": [
         (
-            "처음 몇 단계가 커진다고 끝까지 커지는 것은 아닙니다. 긴 시간의 거동은 "
-            "무엇이 정합니까?",
+            "처음 몇 단계 동안 노름이 커진다고 해서 끝까지 커지는 것은 아닙니다. "
+            "t가 충분히 클 때의 거동은 무엇으로 정해집니까?",
             "Growing over the first steps does not mean growing forever. What "
             "decides the long-run behavior?",
         ),
         (
-            "스펙트럼 반지름 ρ, 즉 고윳값 절댓값의 최댓값을 보세요. 가장 큰 특잇값이나 "
-            "원소의 크기가 아닙니다.",
+            "스펙트럼 반지름 ρ(고윳값의 절댓값 가운데 가장 큰 값)를 보세요. 가장 큰 "
+            "특잇값이나 원소의 크기로는 판단할 수 없습니다.",
             "Look at the spectral radius ρ, the largest modulus of an eigenvalue, "
             "not at the largest singular value or at the entries.",
         ),
@@ -554,8 +557,9 @@ HINTS = {
     "9.7-one-unit-grad": [
         (
             "점화식 a_t = b_t + c_t a_(t-1)에서 c_t는 ∂x_t/∂x_(t-1)이고, b_t는 "
-            "x_(t-1)을 고정하고 x_t를 매개변수로 미분한 값입니다. c_t는 w와 b에 "
-            "똑같고 b_t만 다릅니다. x_0은 w와 b에 달려 있지 않으므로 a_0 = 0입니다.",
+            "x_(t-1)을 고정하고 x_t를 매개변수로 미분한 값입니다. c_t는 w로 미분할 "
+            "때나 b로 미분할 때나 같고, b_t만 다릅니다. x_0은 w와 b에 달려 있지 "
+            "않으므로 a_0 = 0입니다.",
             "In a_t = b_t + c_t a_(t-1), c_t is ∂x_t/∂x_(t-1) and b_t is the "
             "derivative of x_t with respect to the parameter with x_(t-1) held "
             "fixed. c_t is the same for w and for b; only b_t differs. x_0 depends "
@@ -563,14 +567,14 @@ HINTS = {
         ),
         (
             "σ'(x) = σ(x)(1 - σ(x))이므로 c_t = w σ(x_(t-1))(1 - σ(x_(t-1)))입니다. "
-            "w에 대한 b_t는 σ(x_(t-1)), b에 대한 b_t는 1입니다. 두 도함수는 상태를 "
-            "x_t로 바꾸기 전에, 즉 x_(t-1)을 써서 갱신하세요.",
+            "w로 미분할 때의 b_t는 σ(x_(t-1))이고, b로 미분할 때의 b_t는 1입니다. "
+            "두 도함수는 상태를 x_t로 바꾸기 전에 x_(t-1)을 써서 갱신하세요.",
             "σ'(x) = σ(x)(1 - σ(x)), so c_t = w σ(x_(t-1))(1 - σ(x_(t-1))). The b_t "
             "for w is σ(x_(t-1)), the b_t for b is 1. Update both derivatives "
             "before the state becomes x_t, that is, with x_(t-1).",
         ),
         (
-            "T단계가 끝나면 연쇄 법칙으로 ∂L/∂w = 2(x_T - target) ∂x_T/∂w이고, "
+            "T단계가 끝나면 연쇄 법칙에 따라 ∂L/∂w = 2(x_T - target) ∂x_T/∂w이고, "
             "∂L/∂b도 같은 꼴입니다. T = 0이면 반복문이 한 번도 실행되지 않으므로 "
             "두 기울기가 모두 0입니다.",
             "After the T steps, the chain rule gives ∂L/∂w = 2(x_T - target) "
@@ -588,7 +592,7 @@ HINTS = {
             "W_hh, later time steps on the left.",
         ),
         (
-            "단위 행렬에서 시작해 k를 하나 늘릴 때마다 지금까지의 곱의 오른쪽에 "
+            "단위 행렬에서 시작해 k를 하나 늘릴 때마다 지금까지 구한 곱의 오른쪽에 "
             "diag(1 - h_(T-k+1)²) W_hh를 곱하면 됩니다. hs에서 h_(T-k+1)은 "
             "hs[T - k]입니다. diag(v) W는 W의 행 i에 v_i를 곱한 것입니다.",
             "Start from the identity matrix and, each time k grows by one, multiply "
@@ -610,10 +614,10 @@ EXPLAIN = {
     "9.1-forecast-limit": (
         "예측이 상수 x*에 머물면 x* = (w의 합) x* + "
         "b이므로 x* = b / (1 - w의 합)입니다. "
-        "그러나 예측이 x*로 가는지는 특성 다항식의 근이 정합니다. 근의 절댓값이 "
-        "모두 1보다 작을 때(ρ < 1)만 수렴하고, 그렇지 않으면 x*가 있어도 예측은 "
-        "멀어지므로 None입니다. 가중치의 합이 1보다 작아도 ρ > 1일 수 있습니다"
-        "(9.1절의 2.5, -2).",
+        "그러나 예측이 실제로 x*로 가는지는 특성 다항식의 근으로 정해집니다. 근의 "
+        "절댓값이 모두 1보다 작을 때(ρ < 1)만 수렴합니다. 그렇지 않으면 x*가 있어도 "
+        "예측이 x*에서 멀어지므로 답은 None입니다. 가중치의 합이 1보다 작아도 "
+        "ρ > 1일 수 있습니다(9.1절의 2.5, -2).",
         "If the forecasts stay at a constant x*, then x* = (sum of w) x* + b, so "
         "x* = b / (1 - sum of w). Whether they get there is decided by the roots "
         "of the characteristic polynomial: only when every root has modulus below "
@@ -631,29 +635,32 @@ EXPLAIN = {
         "about 39% of the tokens.",
     ),
     "9.3-predict-perplexity": (
-        "퍼플렉서티는 exp(-평균 로그 확률)이므로 p_1^(-f) p_2^(-(1-f)), 즉 확률의 "
-        "기하평균의 역수입니다. 확률의 산술평균의 역수나 1/p의 산술평균이 "
-        "아닙니다. 모든 위치에서 1/|V|를 주는 균등 모델의 퍼플렉서티는 |V|입니다.",
+        "퍼플렉서티는 exp(-평균 로그 확률)이므로 p_1^(-f) p_2^(-(1-f))입니다. 이는 "
+        "확률을 기하평균한 값의 역수이며, 확률을 산술평균한 값의 역수도 아니고 1/p를 "
+        "산술평균한 값도 아닙니다. 모든 위치에서 1/|V|를 주는 균등 모델의 퍼플렉서티는 "
+        "|V|입니다.",
         "Perplexity is exp(-mean log-probability), which is p_1^(-f) p_2^(-(1-f)): "
         "the inverse of the geometric mean of the probabilities, neither the "
         "inverse of their arithmetic mean nor the mean of 1/p. A uniform model "
         "that gives 1/|V| everywhere has perplexity |V|.",
     ),
     "9.4-lm-sizes": (
-        "매개변수는 (|V| + h + 1) h + (h + 1) |V|개로 B와 T에 달려 있지 않습니다. "
-        "RNN은 모든 시간 단계에 같은 매개변수를 씁니다. B는 상태 H_t와 출력 O_t의 "
-        "행 수만 정하고, H_t의 모양은 (B, h), O_t의 모양은 (B, |V|)입니다.",
+        "매개변수는 (|V| + h + 1) h + (h + 1) |V|개로, B와 T에 달려 있지 않습니다. "
+        "RNN은 모든 시간 단계에서 같은 매개변수를 쓰기 때문입니다. B는 상태 H_t와 "
+        "출력 O_t의 행 수만 정합니다. H_t의 모양은 (B, h), O_t의 모양은 (B, |V|)"
+        "입니다.",
         "There are (|V| + h + 1) h + (h + 1) |V| parameters, whatever B and T: an "
         "RNN uses the same parameters at every time step. B only sets the number "
         "of rows of the state H_t, shape (B, h), and of the output O_t, shape "
         "(B, |V|).",
     ),
     "9.5-greedy-loop": (
-        "출력이 마지막 토큰에만 달린 탐욕적 디코딩은 함수를 되풀이해 적용하는 "
-        "것입니다. 토큰이 |V|개이므로 |V|단계 안에 이미 나온 토큰이 다시 나오고, 그 "
-        "뒤로는 같은 구간이 끝없이 되풀이됩니다. 되풀이가 시작되는 단계 μ와 구간의 "
-        "길이 λ를 구하면 n ≥ μ인 n번째 토큰은 구간의 (n - μ) mod λ번째 토큰입니다. "
-        "탐욕적 디코딩의 글이 같은 구절을 되풀이하는 까닭이기도 합니다.",
+        "출력이 마지막 토큰에만 달려 있다면, 탐욕적 디코딩은 한 함수를 되풀이해 "
+        "적용하는 것과 같습니다. 토큰이 |V|개이므로 |V|단계 안에 이미 나온 토큰이 "
+        "다시 나오고, 그 뒤로는 같은 구간이 끝없이 되풀이됩니다. 되풀이가 시작되는 "
+        "단계 μ와 구간의 길이 λ를 구하면, n ≥ μ일 때 n번째 토큰은 구간의 "
+        "(n - μ) mod λ번째 토큰입니다. "
+        "탐욕적 디코딩으로 만든 글이 같은 구절을 되풀이하는 까닭도 여기에 있습니다.",
         "Greedy decoding whose output depends only on the last token applies one "
         "function again and again. With |V| tokens it enters a loop within |V| "
         "steps and then cycles forever. With the step μ where the loop starts and "
@@ -661,12 +668,12 @@ EXPLAIN = {
         "(n - μ) mod λ. That is also why greedy text repeats the same phrase.",
     ),
     "9.5-context-and-reach": (
-        "상태를 이어 가면 창 i의 위치 j에 있는 은닉 상태는 에폭이 시작된 뒤 그 "
-        "스트림에서 읽은 입력 i · num_steps + j + 1개를 모두 담습니다. 상태를 "
-        "초기화하면 j + 1개뿐입니다. 하지만 detach()가 창의 경계에서 계산 그래프를 "
-        "끊으므로, 두 경우 모두 기울기는 창 안의 입력 j + 1개에만 닿습니다. 순전파의 "
-        "문맥은 길어지지만, 먼 과거를 쓰도록 가르치는 기울기는 여전히 창 안에 "
-        "머뭅니다.",
+        "상태를 이어 가면 창 i의 위치 j에 있는 은닉 상태에는 에폭이 시작된 뒤 그 "
+        "스트림에서 읽은 입력이 모두 담깁니다. 그 수는 i · num_steps + j + 1개입니다. "
+        "상태를 초기화하면 j + 1개뿐입니다. 하지만 detach()로 창의 경계에서 계산 "
+        "그래프를 끊으므로, 두 경우 모두 기울기는 창 안의 입력 j + 1개에만 닿습니다. "
+        "순전파에서 쓰는 문맥은 길어집니다. 그러나 모델이 먼 과거를 쓰는 법을 배우려면 "
+        "기울기가 그 과거까지 닿아야 하는데, 기울기는 여전히 창 안에 머뭅니다.",
         "With the state handed on, the hidden state at position j of window i holds "
         "all i · num_steps + j + 1 inputs its stream has read since the epoch began; "
         "with the state reset, only j + 1. Yet detach() cuts the computational graph "
@@ -676,18 +683,19 @@ EXPLAIN = {
         "inside the window.",
     ),
     "9.6-two-biases": (
-        "두 편향은 합으로만 쓰이므로 둘 다 같은 기울기 g를 받습니다. 한 번의 SGD "
-        "단계에서 각각 -η g만큼, 합은 -2η g만큼 움직입니다. 학습률이 두 배인 것과 "
-        "같습니다. 전역 노름의 제곱에는 ‖g‖²가 두 번 들어가므로 2‖g‖²입니다.",
+        "두 편향은 합으로만 쓰이므로 둘 다 같은 기울기 g를 받습니다. SGD 한 단계에서 "
+        "두 편향은 각각 -η g만큼, 그 합은 -2η g만큼 움직입니다. 학습률을 두 배로 "
+        "한 것과 같습니다. 전역 노름의 제곱에는 ‖g‖²가 두 번 들어가므로, 두 편향이 "
+        "보태는 양은 2‖g‖²입니다.",
         "The two biases appear only as a sum, so both receive the same gradient g. "
         "One SGD step moves each by -η g and their sum by -2η g, as if with twice "
         "the learning rate. The squared global norm counts ‖g‖² twice: 2‖g‖².",
     ),
     "9.7-gradient-fate": (
-        "‖W^t‖₂가 긴 시간에 어떻게 되는지는 스펙트럼 반지름 ρ가 정합니다. ρ < 1이면 "
-        "0으로 줄고, ρ > 1이면 커집니다. ‖W‖₂ > 1인 비정규 행렬은 처음 몇 단계 "
-        "동안 커질 수 있지만, ρ < 1이면 결국 0으로 줄어듭니다. 반대로 ‖W‖₂와 원소가 "
-        "작아 보여도 ρ > 1이면 폭주합니다.",
+        "t가 커질 때 ‖W^t‖₂가 어떻게 되는지는 스펙트럼 반지름 ρ로 정해집니다. "
+        "ρ < 1이면 0으로 줄고, ρ > 1이면 한없이 커집니다. ‖W‖₂ > 1인 비정규 행렬은 "
+        "처음 몇 단계 동안 노름이 커질 수 있지만, ρ < 1이면 결국 0으로 줄어듭니다. "
+        "반대로 원소가 작아 보여도 ρ > 1이면 폭주합니다.",
         "The spectral radius ρ decides what ‖W^t‖₂ does in the long run: it "
         "shrinks to 0 for ρ < 1 and grows for ρ > 1. A non-normal matrix with "
         "‖W‖₂ > 1 may grow over the first steps, yet it vanishes in the end when "
