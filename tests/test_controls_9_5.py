@@ -131,8 +131,9 @@ def test_clipping_keeps_the_direction(ns):
 
 # ---------------------------------------------------------------- training
 def test_training_reaches_about_the_quoted_perplexity(ns):
-    """The prose says 'about 7.2' (7.21 stored); 100 epochs of float32 training land
-    within the 4% the cell's nbval tag allows on the CPU paths tried, not on its digits."""
+    """The prose says 'about 7.2' (7.21 stored); 100 epochs of float32 training
+    land within the 4% the cell's nbval tag allows on the CPU paths tried, not on
+    its digits."""
     h = ns["history"]
     assert len(h["epoch"]) == 100
     assert h["val_ppl"][-1] == pytest.approx(7.2, rel=0.04)

@@ -138,9 +138,10 @@ def test_parameter_counts_differ_by_one_bias(ns):
 
 
 def test_full_run_reaches_about_the_quoted_perplexity(ns):
-    """The prose says 'about 7.3'. 100 epochs of float32 training land within a few
-    percent of that on the CPU paths tried (7.29 stored; 7.38 under MKL_CBWR=COMPATIBLE),
-    so the bound is the 4% the cell's nbval tag allows, not the stored digits."""
+    """The prose says 'about 7.3'. 100 epochs of float32 training land within a
+    few percent of that on the CPU paths tried (7.29 stored; 7.38 under
+    MKL_CBWR=COMPATIBLE), so the bound is the 4% the cell's nbval tag allows, not
+    the stored digits."""
     history, model, data = ns["history"], ns["model"], ns["data"]
     assert len(history["epoch"]) == 100
     assert history["val_ppl"][-1] == pytest.approx(7.3, rel=0.04)
