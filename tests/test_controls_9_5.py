@@ -1,7 +1,6 @@
 """Chapter 9.5's controls (text generator, clipping threshold) and its equivalences: the
 chapter's own RNN, one-hot, output layer, clipping and decoding against d2lmini's."""
 
-import importlib.util
 import json
 import math
 import pathlib
@@ -12,6 +11,7 @@ import torch
 import torch.nn.functional as F
 
 import d2lmini
+from tool_module import load_tool
 
 CHAPTER = "9_5_rnn_scratch"  # the `ns` fixture (conftest.py) runs this chapter's code
 
@@ -293,12 +293,7 @@ RESULTS = (
 
 
 def _stateful_tool():
-    spec = importlib.util.spec_from_file_location(
-        "stateful_bptt", RESULTS.with_suffix(".py")
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("stateful_bptt")
 
 
 @pytest.fixture(scope="module")

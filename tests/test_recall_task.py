@@ -1,7 +1,6 @@
 """Section 9.7.3.3: the recall task (d2lmini.recall), its precomputed sweep
 (tools/recall_task.json) and what the prose says about it."""
 
-import importlib.util
 import json
 import pathlib
 
@@ -10,6 +9,7 @@ import pytest
 import torch
 
 from d2lmini.recall import RecallNet, recall_batch
+from tool_module import load_tool
 
 CHAPTER = "9_7_bptt"  # the `ns` fixture (conftest.py) runs this chapter's code
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -18,12 +18,7 @@ SOURCE = ROOT / "chapters" / f"{CHAPTER}.md"
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        "recall_task", RESULTS.with_suffix(".py")
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("recall_task")
 
 
 @pytest.fixture(scope="module")

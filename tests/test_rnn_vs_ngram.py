@@ -7,7 +7,6 @@ tool does, and that the prose quotes the file's numbers.
 """
 
 import ast
-import importlib.util
 import json
 import math
 import pathlib
@@ -19,6 +18,7 @@ import pytest
 import torch
 
 import d2lmini
+from tool_module import load_tool
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "tools" / "rnn_vs_ngram.json"
@@ -27,12 +27,7 @@ SECTION = "## 9.5.7 "
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        "rnn_vs_ngram", RESULTS.with_suffix(".py")
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("rnn_vs_ngram")
 
 
 @pytest.fixture(scope="module")

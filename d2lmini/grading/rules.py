@@ -198,7 +198,6 @@ def _no_jamo_shortcuts(used):
     """Record every call of ``unicodedata.normalize``/``decomposition`` and of any
     function of ``d2lmini.hangul``, however it was reached (a profile hook sees the
     function itself, so a reference taken before the call is caught too)."""
-    import sys
     import unicodedata
 
     forbidden = (unicodedata.normalize, unicodedata.decomposition)
@@ -208,6 +207,15 @@ def _no_jamo_shortcuts(used):
             event == "call" and frame.f_globals.get("__name__") == "d2lmini.hangul"
         ):
             used.append("jamo")
+
+    with _profiled(profile):
+        yield
+
+
+@contextlib.contextmanager
+def _profiled(profile):
+    """Run the block with ``profile`` as the profile hook (``sys.setprofile``)."""
+    import sys
 
     before = sys.getprofile()
     sys.setprofile(profile)
@@ -221,7 +229,6 @@ def _no_jamo_shortcuts(used):
 def _no_loader(used):
     """Record every call of a function of ``d2lmini.loader`` or
     ``d2lmini.time_machine`` (a profile hook, as for the jamo)."""
-    import sys
 
     modules = ("d2lmini.loader", "d2lmini.time_machine")
 
@@ -229,9 +236,5 @@ def _no_loader(used):
         if event == "call" and frame.f_globals.get("__name__") in modules:
             used.append("loader")
 
-    before = sys.getprofile()
-    sys.setprofile(profile)
-    try:
+    with _profiled(profile):
         yield
-    finally:
-        sys.setprofile(before)
