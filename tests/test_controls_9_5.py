@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 
 import d2lmini
-from tool_module import load_tool
+from tool_module import load_tool, small_run
 
 CHAPTER = "9_5_rnn_scratch"  # the `ns` fixture (conftest.py) runs this chapter's code
 
@@ -339,12 +339,7 @@ def test_results_file_records_its_command(results):
 def test_results_file_small_version_recomputes(results, data_dir):
     """The tool's short version, run again, gives the file's ``small`` entry."""
     tool = _stateful_tool()
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # as the tool runs
-    try:
-        again = tool.small()
-    finally:
-        torch.set_num_threads(threads)
+    again = small_run(tool)
     stored = results["small"]
     assert again["untrained_context_ppl"] == pytest.approx(
         stored["untrained_context_ppl"], rel=1e-3

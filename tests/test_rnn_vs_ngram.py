@@ -18,7 +18,7 @@ import pytest
 import torch
 
 import d2lmini
-from tool_module import load_tool
+from tool_module import load_tool, small_run
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "tools" / "rnn_vs_ngram.json"
@@ -120,12 +120,7 @@ def test_longer_run_is_the_same_model_trained_longer(results, tool):
 def test_small_version_recomputes(results, tool, data_dir):
     """The tool's short version, run again, gives the file's ``small`` entry:
     the n-grams exactly, the RNNs within float32 noise."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # as the tool runs
-    try:
-        again = tool.small()
-    finally:
-        torch.set_num_threads(threads)
+    again = small_run(tool)
     stored = results["small"]
     assert again["ngram"] == stored["ngram"]
     pairs = list(zip(again["rnn"], stored["rnn"], strict=True))

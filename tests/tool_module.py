@@ -12,3 +12,16 @@ def load_tool(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def small_run(tool):
+    """``tool.small()`` on one torch thread, as the tool itself runs (the thread
+    count changes float32 sums)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return tool.small()
+    finally:
+        torch.set_num_threads(threads)
