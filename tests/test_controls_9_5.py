@@ -292,10 +292,6 @@ RESULTS = (
 )
 
 
-def _stateful_tool():
-    return load_tool("stateful_bptt")
-
-
 @pytest.fixture(scope="module")
 def results():
     return json.loads(RESULTS.read_text())
@@ -324,7 +320,7 @@ def test_results_file_records_its_command(results):
         32,
         200,
     )
-    tool = _stateful_tool()
+    tool = load_tool("stateful_bptt")
     assert meta["full"] == json.loads(json.dumps(tool.FULL))
     assert sorted(results["context"]) == ["32", "8"]
     for runs in results["context"].values():
@@ -338,7 +334,7 @@ def test_results_file_records_its_command(results):
 
 def test_results_file_small_version_recomputes(results, data_dir):
     """The tool's short version, run again, gives the file's ``small`` entry."""
-    tool = _stateful_tool()
+    tool = load_tool("stateful_bptt")
     again = small_run(tool)
     stored = results["small"]
     assert again["untrained_context_ppl"] == pytest.approx(
@@ -469,7 +465,7 @@ def test_zero_start_explains_only_the_first_characters(results):
 def test_long_windows_drop_the_tails_of_the_streams(data_dir):
     """9.5.6.2: streams of about 313 characters; an epoch of the sweep reads
     nearly all of the text with num_steps 8, about 92% with 32, 82% with 64."""
-    tool = _stateful_tool()
+    tool = load_tool("stateful_bptt")
     share = {}
     for n in (8, 32, 64):
         loader = tool.data_for(n).train_dataloader()

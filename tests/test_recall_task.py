@@ -17,10 +17,6 @@ RESULTS = ROOT / "tools" / "recall_task.json"
 SOURCE = ROOT / "chapters" / f"{CHAPTER}.md"
 
 
-def _tool():
-    return load_tool("recall_task")
-
-
 @pytest.fixture(scope="module")
 def results():
     return json.loads(RESULTS.read_text())
@@ -79,7 +75,7 @@ def test_models_read_the_last_step_and_the_lstm_starts_with_an_open_memory():
 
 # -------------------------------------------------------- the precomputed sweep
 def test_results_file_records_its_command(results):
-    meta, tool = results["meta"], _tool()
+    meta, tool = results["meta"], load_tool("recall_task")
     assert meta["command"] == tool.COMMAND
     assert meta["command"].endswith("tools/recall_task.py")
     assert meta["settings"] == json.loads(json.dumps(tool.SETTINGS))
@@ -99,7 +95,7 @@ def test_results_file_records_its_command(results):
 
 def test_the_small_version_recomputes_and_agrees(results):
     """d = 2 is learned, d = 40 stays at chance (1/8), and both agree with the file."""
-    fresh = _tool().small()
+    fresh = load_tool("recall_task").small()
     stored = results["small"]
     assert [(r["cell"], r["d"], r["steps"]) for r in fresh] == [
         (r["cell"], r["d"], r["steps"]) for r in stored

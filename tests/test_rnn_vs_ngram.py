@@ -26,13 +26,9 @@ CHAPTER = ROOT / "chapters" / "9_5_rnn_scratch.md"
 SECTION = "## 9.5.7 "
 
 
-def _tool():
-    return load_tool("rnn_vs_ngram")
-
-
 @pytest.fixture(scope="module")
 def tool():
-    return _tool()
+    return load_tool("rnn_vs_ngram")
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +37,9 @@ def results():
 
 
 @pytest.fixture(scope="module")
-def text(data_dir):
+def text(tool, data_dir):
     """``(tokens, vocab, split)`` as the tool reads them."""
-    return _tool().corpus()
+    return tool.corpus()
 
 
 def _section_cells():
@@ -179,7 +175,7 @@ def _interpolated_prob(tables, context, token, eps, V):
 
 
 @pytest.mark.parametrize("which", [1, -1])  # 10,000 characters and all of them
-def test_interpolated_numbers_agree_with_ngramlm(results, text, which):
+def test_interpolated_numbers_agree_with_ngramlm(results, text, tool, which):
     tokens, _, split = text
     V = len(set(tokens))
     point = results["ngram"][which]
@@ -196,7 +192,6 @@ def test_interpolated_numbers_agree_with_ngramlm(results, text, which):
     sampled = -sum(logs) / len(logs)
     assert sampled == pytest.approx(best["val_bits"], abs=0.05)
     # the same positions through the tool's vectorized formula agree exactly
-    tool = _tool()
     C, D = tool.count_lookups(tables, tokens, split, len(tokens))
     exact = tool.interpolated_bits(C[:, ::step], D[:, ::step], n, eps, V)
     assert exact == pytest.approx(sampled, rel=1e-9)

@@ -307,13 +307,11 @@ def sequential_windows(tokens, batch_size, num_steps, offset):
 def context_and_reach(i, j, num_steps, stateful):
     """Counted on a toy stream: the inputs a state has read, the inputs a loss's
     gradient reaches (the state handed on is detached at each boundary)."""
-    read = [
-        0 if (not stateful and step % num_steps == 0) else None
-        for step in range(i * num_steps + j + 1)
-    ]
     context = 0
-    for r in read:
-        context = (context if r is None else r) + 1
+    for step in range(i * num_steps + j + 1):  # every input read since the epoch began
+        if not stateful and step % num_steps == 0:
+            context = 0  # reset at each window's first step
+        context += 1
     return context, min(context, j + 1)
 
 
