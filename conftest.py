@@ -89,8 +89,11 @@ def pytest_collection_modifyitems(config, items):
         if "static_book" in uses:
             return "static_book"
         # the other browser files wait for the same build (test_browser.build_once) and
-        # come last, so the worker that did not build runs them once the book is there
-        return "browser" if path == BROWSER_FILES[0] else "browser-late"
+        # come last, so the worker that did not build runs them once the book is there;
+        # one group per file, so that the two workers can run them side by side
+        if path == BROWSER_FILES[0]:
+            return "browser"
+        return "browser-late:" + pathlib.Path(path).stem
 
     _claims_in_kernels(config, items)
     for item in items:
@@ -98,10 +101,12 @@ def pytest_collection_modifyitems(config, items):
     # a stable sort (xdist hands out the groups in this order): the two book builds
     # first, then the chapters (the longest groups: training, and their claims), the
     # tests that reuse the first build last, the order otherwise kept
-    rank = {"browser": 0, "static_book": 1, "browser-late": 4}
+    rank = {"browser": 0, "static_book": 1}
 
     def order(item):
         name = group(item)
+        if name.startswith("browser-late"):
+            return 4
         return rank.get(name, 2 if name.startswith("chapters/") else 3)
 
     items.sort(key=order)

@@ -2,6 +2,7 @@
 passes what it should and no more."""
 
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -72,14 +73,24 @@ def test_cell_tolerance_tag():
         cell_rtol({"metadata": {"tags": ["nbval-rtol=2"]}})
 
 
-def _notebook(path, stored_text, tags=()):
+CASES = [  # (stored output of print('perplexity', 7.0 + 0.18), cell tags, passes)
+    ("perplexity 7.18\n", (), True),
+    ("perplexity 7.17\n", (), True),
+    ("perplexity 7.15\n", (), False),
+    ("perplexity 7.15\n", ("nbval-rtol=0.01",), True),
+]
+
+
+def _notebook(path, cases):
+    """One cell per case: the same code, its stored text and tags."""
     nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell(
-        "print('perplexity', 7.0 + 0.18)", execution_count=1
-    )
-    cell.metadata["tags"] = list(tags)
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored_text)]
-    nb.cells = [cell]
+    for i, (stored, tags, _) in enumerate(cases, start=1):
+        cell = nbformat.v4.new_code_cell(
+            "print('perplexity', 7.0 + 0.18)", execution_count=i
+        )
+        cell.metadata["tags"] = list(tags)
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored)]
+        nb.cells.append(cell)
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -88,17 +99,9 @@ def _notebook(path, stored_text, tags=()):
     nbformat.write(nb, path)
 
 
-@pytest.mark.parametrize(
-    "stored, tags, passes",
-    [
-        ("perplexity 7.18\n", (), True),
-        ("perplexity 7.17\n", (), True),
-        ("perplexity 7.15\n", (), False),
-        ("perplexity 7.15\n", ("nbval-rtol=0.01",), True),
-    ],
-)
-def test_nbval_uses_the_rule(tmp_path, stored, tags, passes):
-    """A real nbval run over a notebook, with this repository's conftest."""
+def test_nbval_uses_the_rule(tmp_path):
+    """A real nbval run over a notebook, with this repository's conftest: one
+    kernel, one cell per case (nbval reports each cell on its own)."""
     (tmp_path / "conftest.py").write_text(
         (ROOT / "conftest.py")
         .read_text()
@@ -106,17 +109,18 @@ def test_nbval_uses_the_rule(tmp_path, stored, tags, passes):
             "pathlib.Path(__file__).resolve().parent", f"pathlib.Path({str(ROOT)!r})"
         )
     )
-    _notebook(tmp_path / "nb.ipynb", stored, tags)
+    _notebook(tmp_path / "nb.ipynb", CASES)
     run = subprocess.run(
         [
             sys.executable,
             "-m",
             "pytest",
-            "-q",
+            "-v",
             "-p",
             "no:cacheprovider",
             "--nbval",
             "--nbval-current-env",
+            "--color=no",
             "nb.ipynb",
         ],
         cwd=tmp_path,
@@ -124,4 +128,12 @@ def test_nbval_uses_the_rule(tmp_path, stored, tags, passes):
         text=True,
         timeout=120,
     )
-    assert (run.returncode == 0) == passes, run.stdout[-2000:]
+    verdicts = dict(re.findall(r"::Cell (\d+) (PASSED|FAILED)", run.stdout))
+    for i, (stored, tags, passes) in enumerate(CASES):
+        verdict = "PASSED" if passes else "FAILED"
+        assert verdicts.get(str(i)) == verdict, (
+            stored,
+            tags,
+            run.stdout[-3000:],
+        )
+    assert run.returncode == 1  # the one case that must fail
