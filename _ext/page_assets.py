@@ -24,7 +24,15 @@
     theme's (with Sphinx's basic.css that it imports), and the extensions' and the
     book's, each the concatenation of its parts in the same order (urls made relative
     to it): two requests where there were fourteen, each a round trip on a phone.
-    KaTeX's stylesheet stays its own file, on the pages with formulas.
+    KaTeX's stylesheet stays its own file, on the pages with formulas;
+  - the Font Awesome fonts hold only the icons the book shows (``icon_font.py``):
+    about 10 kB where the theme's whole fonts were 274 kB;
+  - the theme's script measures code blocks for tab stops when they come near the
+    screen, not all at once (:func:`lazy_tab_stops`): with ``_static/long_pages.css``
+    (sections and cells laid out when near the screen) and figures.js (figures measured
+    on screen), no script lays out a whole long chapter;
+  - a page with formulas preloads KaTeX's two main fonts, so the text around the
+    formulas does not move when they arrive (:func:`preload_katex_fonts`).
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from icon_font import subset_fonts
 from sphinx.application import Sphinx
 
 
@@ -188,14 +197,17 @@ def _css(static: Path, part: str, depth: int = 0) -> str:
     return CSS_IMPORT.sub(inline, text)
 
 
-def _bundle(static: Path, parts: list[str], written: dict) -> str:
+def _bundle(static: Path, parts: list[str], written: dict, fonts: dict) -> str:
     """Write the concatenation of ``parts`` (paths under _static/) as
-    _static/bundle-<hash>.css, once per build; return its name."""
+    _static/bundle-<hash>.css, once per build, its font urls renamed by ``fonts``
+    (the cut icon fonts, :mod:`icon_font`); return its name."""
     key = tuple(parts)
     if key not in written:
         body = '@charset "UTF-8";\n' + "\n".join(
             f"/* {part} */\n{_css(static, part)}" for part in parts
         )
+        for old, new in fonts.items():
+            body = body.replace(f"url({old})", f"url({new})")
         data = body.encode("utf-8")
         name = f"bundle-{hashlib.sha1(data).hexdigest()[:12]}.css"
         if not (static / name).is_file() or (static / name).read_bytes() != data:
@@ -204,7 +216,9 @@ def _bundle(static: Path, parts: list[str], written: dict) -> str:
     return written[key]
 
 
-def bundle_css(html: str, page: Path, outdir: Path, written: dict) -> str:
+def bundle_css(
+    html: str, page: Path, outdir: Path, written: dict, fonts: dict | None = None
+) -> str:
     """Each run of stylesheet links in the page's head (but KaTeX's) as one link to
     their bundle; a bundle link of an earlier build (``data-parts`` names what it holds)
     is written anew, so an incremental build never keeps an old stylesheet."""
@@ -229,7 +243,7 @@ def bundle_css(html: str, page: Path, outdir: Path, written: dict) -> str:
                 out.append(pending[0][0])
             elif pending:
                 parts = [p for _, part, more, _ in pending for p in (more or [part])]
-                name = _bundle(static, parts, written)
+                name = _bundle(static, parts, written, fonts or {})
                 href = f'href="{prefix}{name}"'
                 out.append(
                     f'<link {href} rel="stylesheet" data-parts="{" ".join(parts)}" />'
@@ -277,14 +291,40 @@ def inline_documentation_options(html: str, outdir: Path) -> str:
     return DOC_OPTIONS_JS.sub(lambda m: f"<script>{code}</script>", html, count=1)
 
 
-def lighten(html: str, page: Path, outdir: Path, written: dict) -> str:
+KATEX_CSS = re.compile(
+    r'<link rel="stylesheet" type="text/css" href="([^"]*)katex\.min\.css'
+)
+# the two KaTeX fonts that almost every formula uses: fetched with the stylesheets, not
+# when the first formula is laid out, so that the text around the formulas does not move
+# when they arrive (font-display: block draws them invisible with another font's sizes)
+KATEX_FONTS = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
+
+
+def preload_katex_fonts(html: str) -> str:
+    """On a page with formulas, preload links for KATEX_FONTS before KaTeX's CSS."""
+    m = KATEX_CSS.search(html)
+    if m is None or 'rel="preload" as="font"' in html:
+        return html
+    links = "".join(
+        f'<link rel="preload" as="font" type="font/woff2" crossorigin="anonymous" '
+        f'href="{m.group(1)}fonts/{font}" />\n    '
+        for font in KATEX_FONTS
+    )
+    return html[: m.start()] + links + html[m.start() :]
+
+
+def lighten(
+    html: str, page: Path, outdir: Path, written: dict, fonts: dict | None = None
+) -> str:
     """A page's HTML without fontawesome.js, with the scripts of DEFERRED deferred,
-    no script preloads, documentation_options.js inline, two stylesheet bundles and
-    without the search scripts; the search page keeps its scripts as they were."""
+    no script preloads, documentation_options.js inline, two stylesheet bundles (with
+    the cut icon fonts ``fonts``) and without the search scripts; the search page keeps
+    its scripts as they were."""
     html = FONTAWESOME_JS.sub("", html)
     html = PRELOAD_JS.sub("", html)
     html = inline_documentation_options(html, outdir)
-    html = bundle_css(html, page, outdir, written)
+    html = bundle_css(html, page, outdir, written, fonts)
+    html = preload_katex_fonts(html)
     if page == outdir / "search.html":
         # its searchtools.js runs at once and needs doctools.js's _ready(); it must also
         # wait for DOMContentLoaded, after bilingual.js has taught it Korean stems
@@ -301,13 +341,50 @@ def lighten_pages(app: Sphinx, exc) -> None:
     lighten_dir(Path(app.outdir))
 
 
+# pydata-sphinx-theme 0.17.1 (minified): on load, on resize and on every change in the
+# article it reads the size of every code block and output to give the scrollable ones
+# a tab stop: on a long chapter that lays out the whole page, seconds of a phone's time.
+THEME_TAB_STOPS = (
+    ".forEach(e=>{e.tabIndex=e.scrollWidth>e.clientWidth||"
+    "e.scrollHeight>e.clientHeight?0:-1})"
+)
+# the same test, for each block when it comes near the screen (observed anew on each
+# call, so a resize measures the blocks on screen again)
+LAZY_TAB_STOPS = (
+    ".forEach(e=>{const o=window.__d2lTabStops||(window.__d2lTabStops="
+    "new IntersectionObserver(s=>s.forEach(x=>{if(x.isIntersecting){const t=x.target;"
+    "t.tabIndex=t.scrollWidth>t.clientWidth||t.scrollHeight>t.clientHeight?0:-1}}),"
+    '{rootMargin:"100% 0px"}));o.unobserve(e);o.observe(e)})'
+)
+THEME_JS = "scripts/pydata-sphinx-theme.js"
+
+
+def lazy_tab_stops(static: Path) -> None:
+    """The theme's tab stops for scrollable blocks, set as each block comes near the
+    screen (LAZY_TAB_STOPS); a theme whose script has changed fails the build."""
+    path = static / THEME_JS
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    if LAZY_TAB_STOPS in text:
+        return
+    if text.count(THEME_TAB_STOPS) != 1:
+        raise RuntimeError(
+            f"{path}: the theme's tab-stop code is not the one page_assets.py rewrites "
+            "(pydata-sphinx-theme 0.17.1); update THEME_TAB_STOPS for this version"
+        )
+    path.write_text(text.replace(THEME_TAB_STOPS, LAZY_TAB_STOPS), encoding="utf-8")
+
+
 def lighten_dir(outdir: Path) -> None:
     written: dict = {}
+    fonts = subset_fonts(outdir)
+    lazy_tab_stops(outdir / "_static")
     for page in outdir.rglob("*.html"):
         if "_static" in page.relative_to(outdir).parts:
             continue
         text = page.read_text(encoding="utf-8")
-        lean = lighten(text, page, outdir, written)
+        lean = lighten(text, page, outdir, written, fonts)
         if lean != text:
             page.write_text(lean, encoding="utf-8")
 

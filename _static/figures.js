@@ -2,7 +2,7 @@
  * focus it and press Enter or Space, to see it at its natural size, scrolling sideways inside
  * its own box (the page itself never scrolls sideways); do it again to fit it to the column.
  * The figures are SVG, so both sizes are sharp. On a touch screen a line under the first such
- * figure says so (there is no tooltip to hover). Styles: _static/figures.css. */
+ * figure the reader meets says so (there is no tooltip to hover). Styles: _static/figures.css. */
 (function () {
   "use strict";
   var HINT = {
@@ -36,22 +36,31 @@
                   '<span class="lang-en">' + HINT.en.open + '</span>';
     first.parentElement.insertAdjacentElement("afterend", p);
   }
-  function refresh() {
-    document.querySelectorAll(SELECTOR).forEach(function (img) {
-      if (!img.naturalWidth || zoomed(img)) return;
-      var shown = img.getBoundingClientRect().width;
-      var small = shown > 0 && img.naturalWidth > shown * 1.1;
-      img.classList.toggle("d2l-zoomable", small);
-      if (small) {
-        img.setAttribute("tabindex", "0");
-        img.setAttribute("role", "button");
-        label(img);
-      } else {
-        ["tabindex", "role", "title", "aria-expanded"].forEach(function (a) { img.removeAttribute(a); });
-      }
-    });
-    hint();
+  function mark(img, shown) {   // shown: its width on screen now
+    if (!img.naturalWidth || zoomed(img) || !(shown > 0)) return;
+    img.setAttribute("data-measured", "");
+    var small = img.naturalWidth > shown * 1.1;
+    img.classList.toggle("d2l-zoomable", small);
+    if (small) {
+      img.setAttribute("tabindex", "0");
+      img.setAttribute("role", "button");
+      label(img);
+    } else {
+      ["tabindex", "role", "title", "aria-expanded"].forEach(function (a) { img.removeAttribute(a); });
+    }
   }
+  /* A figure is measured when it comes on screen, from the size the observer reports: no
+   * script reads the layout of the whole page (on a long chapter that alone took seconds
+   * of a phone's time, and long_pages.css leaves what is off screen unlaid). */
+  var seen = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) { if (e.isIntersecting) mark(e.target, e.boundingClientRect.width); });
+    hint();
+  }) : null;
+  function watch(img) {
+    if (seen) { seen.unobserve(img); seen.observe(img); }   // observe anew: measured again
+    else { mark(img, img.getBoundingClientRect().width); hint(); }
+  }
+  function refresh() { document.querySelectorAll(SELECTOR).forEach(watch); }
 
   document.addEventListener("click", function (event) {
     var img = event.target.closest && event.target.closest("img.d2l-zoomable");
@@ -72,7 +81,7 @@
   window.addEventListener("resize", refresh);
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(SELECTOR).forEach(function (img) {
-      img.addEventListener("load", refresh);   // a precomputed frame swapped in, or lazy loading
+      img.addEventListener("load", function () { watch(img); });   // a frame swapped in
     });
     refresh();
   });

@@ -498,6 +498,37 @@ def test_pages_have_what_a_published_site_has(book):
         assert 'rel="icon"' in html, f"{page}: no favicon link"
 
 
+def test_icon_fonts_hold_the_icons_the_pages_use(book):
+    """The theme's Font Awesome fonts are cut to the book's icons (_ext/icon_font.py):
+    every ``fa-<name>`` class of a page or a script has its glyph in the cut fonts that
+    the stylesheets load, which are a few kB where the theme's were 274 kB."""
+    from fontTools.ttLib import TTFont
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import icon_font
+
+    static = book / "_static"
+    linked = set()  # the bundles the pages load (an incremental build keeps old ones)
+    for page in book.rglob("*.html"):
+        linked |= set(re.findall(r"_static/(bundle-\w+\.css)", page.read_text("utf-8")))
+    bundles = "".join((static / name).read_text("utf-8") for name in linked)
+    loaded = set(re.findall(r"url\((icons/fa-[\w-]+\.(?:woff2|ttf))\)", bundles))
+    assert loaded and "webfonts/fa-solid-900.woff2" not in bundles, loaded
+    table, _ = icon_font.icon_table(static.rglob("pydata-sphinx-theme.css"))
+    used = set()
+    for page in [*(book.rglob("*.html")), *(static.rglob("*.js"))]:
+        used |= set(icon_font.USED_CLASS.findall(page.read_text(errors="replace")))
+    icons = {name: table[name] for name in used if name in table}
+    assert {"bars", "magnifying-glass", "github", "moon", "sun"} <= set(icons)
+    glyphs = set()
+    for font in (f for f in loaded if f.endswith(".woff2")):
+        glyphs |= set(TTFont(str(static / font)).getBestCmap())
+    missing = {name: cps for name, cps in icons.items() if not cps & glyphs}
+    assert not missing, missing
+    sizes = {f: (static / f).stat().st_size for f in loaded}
+    assert max(sizes.values()) < 12_000, sizes
+
+
 def test_formulas_use_their_fonts_in_the_browser(reader):
     """KaTeX's fonts load from the book itself (no request elsewhere), and formulas
     are drawn with them in both languages."""
@@ -681,6 +712,27 @@ def test_phone_no_sideways_scrolling_equations_and_drawers(reader, lang):
     assert not s.errors, "\n".join(s.errors)
 
 
+def test_code_far_down_a_phone_page_gets_its_tab_stop_on_screen(reader):
+    """A code block that scrolls sideways can be focused with the keyboard (the theme
+    gives it a tab stop); page_assets.lazy_tab_stops makes the theme measure each block
+    when it comes near the screen instead of laying out the whole page at load."""
+    s = reader("en", PHONE)
+    p = s.open("chapters/9_7_bptt")
+    wide = p.evaluate_handle("""() =>
+        [...document.querySelectorAll('div.cell_input pre')]
+        .filter(e => e.getBoundingClientRect().top > 4 * innerHeight)
+        .find(e => e.scrollWidth > e.clientWidth + 8)""")
+    el = wide.as_element()
+    assert el is not None, "no sideways-scrolling code block far down 9.7 at 390 px"
+    el.scroll_into_view_if_needed()
+    p.wait_for_function("e => e.tabIndex === 0", arg=el, timeout=10_000)
+    assert "content-visibility" in p.evaluate(
+        "() => [...document.styleSheets].map(s => [...s.cssRules].map(r => r.cssText)"
+        ".join(' ')).join(' ')"
+    )
+    assert not s.errors, "\n".join(s.errors)
+
+
 def test_desktop_toggle_collapses_the_sidebar_and_one_search_field(reader):
     s = reader("ko")
     p = s.open(CHAPTERS[0])
@@ -836,7 +888,10 @@ def test_shrunk_figures_zoom_in_place_on_a_phone(reader, lang):
     is in the reader's language. At 1280 px a figure that fits is not zoomable."""
     s = reader(lang, PHONE)
     p = s.open("chapters/9_4_rnn")
-    p.wait_for_function("document.querySelectorAll('img.d2l-zoomable').length > 0")
+    # a figure is measured when it comes on screen (figures.js): the reader scrolls by
+    for fig in p.query_selector_all("article .cell_output img"):
+        fig.scroll_into_view_if_needed()
+        p.wait_for_function("e => e.hasAttribute('data-measured')", arg=fig)
     sizes = p.eval_on_selector_all(
         "img.d2l-zoomable",
         """els => els.map(e =>
@@ -882,7 +937,12 @@ def test_a_touch_screen_is_told_that_figures_zoom(browser, server, lang):
     try:
         p = context.new_page()
         p.goto(server + "chapters/9_4_rnn.html", wait_until="load")
-        p.wait_for_selector(".d2l-zoom-hint")
+        for fig in p.query_selector_all("article .cell_output img"):
+            fig.scroll_into_view_if_needed()  # measured when on screen (figures.js)
+            p.wait_for_function("e => e.hasAttribute('data-measured')", arg=fig)
+        # innerText is what is drawn: bring the hint back on screen
+        p.wait_for_selector(".d2l-zoom-hint").scroll_into_view_if_needed()
+        p.wait_for_function("document.querySelector('.d2l-zoom-hint').innerText")
         hints = p.eval_on_selector_all(
             ".d2l-zoom-hint", "els => els.map(e => e.innerText)"
         )
@@ -926,6 +986,9 @@ def test_accessibility_of_the_toggle_and_static_lang(reader):
         # language, and it is the summary's name
         summary = p.locator("details.hide > summary").first
         if summary.count():
+            # drawn (so it has an innerText) when near the screen (long_pages.css)
+            summary.scroll_into_view_if_needed()
+            p.wait_for_function("e => e.innerText.trim()", arg=summary.element_handle())
             text = summary.inner_text().strip()
             assert text and bool(re.search("[가-힣]", text)) == (lang == "ko"), text
             assert summary.get_attribute("aria-label") is None
