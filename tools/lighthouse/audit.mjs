@@ -43,6 +43,9 @@ try {
       output: ["json", "html"],
       logLevel: "error",
       onlyCategories: ["performance", "accessibility", "best-practices", "seo"],
+      // informative audits that no score uses, and the slowest to gather: a second
+      // navigation (back/forward cache) and a screenshot of the whole page
+      skipAudits: ["bf-cache", "full-page-screenshot"],
     });
     const lhr = result.lhr;
     const name = new URL(url).pathname.replace(/^\/+/, "").replace(/\.html$/, "").replace(/\//g, "_") || "index";
