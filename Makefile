@@ -27,6 +27,7 @@ CPU_PATHS ?= ATEN_CPU_CAPABILITY=default ATEN_CPU_CAPABILITY=avx2 \
              MKL_ENABLE_INSTRUCTIONS=SSE4_2 MKL_CBWR=COMPATIBLE OMP_NUM_THREADS=1
 
 $(STAMP): requirements.txt pyproject.toml
+	@$(PY) -c 'import sys; v = sys.version_info[:3]; sys.exit(0 if v >= (3, 11, 5) else "The pinned environment (requirements.txt) needs Python 3.11.5 or newer; $(PY) is %d.%d.%d. Install a newer Python and name it, e.g.: make PY=python3.12 test" % v)'
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.txt
