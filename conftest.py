@@ -103,13 +103,18 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.xdist_group(group(item)))
     # a stable sort (xdist hands out the groups in this order): the two book builds
     # first, then the chapters (the longest groups: training, and their claims), the
-    # tests that reuse the first build last, the order otherwise kept
+    # other tests, Lighthouse (it reuses the first build), the exercise notebooks last,
+    # the order otherwise kept
     rank = {"browser": 0, "static_book": 1}
 
     def order(item):
         name = group(item)
         if name == "browser-late":
             return 4
+        if name.startswith("exercises/"):
+            # short notebooks (about 5 s each): last, they fill whichever worker is free
+            # while the other runs Lighthouse
+            return 5
         return rank.get(name, 2 if name.startswith("chapters/") else 3)
 
     items.sort(key=order)
