@@ -26,10 +26,10 @@
     to it): two requests where there were fourteen, each a round trip on a phone.
     KaTeX's stylesheet stays its own file, on the pages with formulas;
   - the Font Awesome fonts hold only the icons the book shows (``icon_font.py``):
-    about 10 kB where the theme's whole fonts were 274 kB;
+    about 4 kB where the theme's whole fonts were 274 kB;
   - the theme's script measures code blocks for tab stops when they come near the
     screen, not all at once (:func:`lazy_tab_stops`): with ``_static/long_pages.css``
-    (sections and cells laid out when near the screen) and figures.js (figures measured
+    (sections laid out when near the screen) and figures.js (figures measured
     on screen), no script lays out a whole long chapter;
   - a page with formulas preloads KaTeX's two main fonts, so the text around the
     formulas does not move when they arrive (:func:`preload_katex_fonts`).
@@ -216,9 +216,7 @@ def _bundle(static: Path, parts: list[str], written: dict, fonts: dict) -> str:
     return written[key]
 
 
-def bundle_css(
-    html: str, page: Path, outdir: Path, written: dict, fonts: dict | None = None
-) -> str:
+def bundle_css(html: str, page: Path, outdir: Path, written: dict, fonts: dict) -> str:
     """Each run of stylesheet links in the page's head (but KaTeX's) as one link to
     their bundle; a bundle link of an earlier build (``data-parts`` names what it holds)
     is written anew, so an incremental build never keeps an old stylesheet."""
@@ -243,7 +241,7 @@ def bundle_css(
                 out.append(pending[0][0])
             elif pending:
                 parts = [p for _, part, more, _ in pending for p in (more or [part])]
-                name = _bundle(static, parts, written, fonts or {})
+                name = _bundle(static, parts, written, fonts)
                 href = f'href="{prefix}{name}"'
                 out.append(
                     f'<link {href} rel="stylesheet" data-parts="{" ".join(parts)}" />'
@@ -313,9 +311,7 @@ def preload_katex_fonts(html: str) -> str:
     return html[: m.start()] + links + html[m.start() :]
 
 
-def lighten(
-    html: str, page: Path, outdir: Path, written: dict, fonts: dict | None = None
-) -> str:
+def lighten(html: str, page: Path, outdir: Path, written: dict, fonts: dict) -> str:
     """A page's HTML without fontawesome.js, with the scripts of DEFERRED deferred,
     no script preloads, documentation_options.js inline, two stylesheet bundles (with
     the cut icon fonts ``fonts``) and without the search scripts; the search page keeps

@@ -515,16 +515,13 @@ def test_icon_fonts_hold_the_icons_the_pages_use(book):
     loaded = set(re.findall(r"url\((icons/fa-[\w-]+\.(?:woff2|ttf))\)", bundles))
     assert loaded and "webfonts/fa-solid-900.woff2" not in bundles, loaded
     table, _ = icon_font.icon_table(static.rglob("pydata-sphinx-theme.css"))
-    used = set()
-    for page in [*(book.rglob("*.html")), *(static.rglob("*.js"))]:
-        used |= set(icon_font.USED_CLASS.findall(page.read_text(errors="replace")))
-    icons = {name: table[name] for name in used if name in table}
-    assert {"bars", "magnifying-glass", "github", "moon", "sun"} <= set(icons)
+    used = icon_font.used_codepoints(book)  # the icons of the pages, scripts and CSS
+    for name in ("bars", "magnifying-glass", "github", "moon", "sun"):
+        assert table[name] & used, name
     glyphs = set()
     for font in (f for f in loaded if f.endswith(".woff2")):
         glyphs |= set(TTFont(str(static / font)).getBestCmap())
-    missing = {name: cps for name, cps in icons.items() if not cps & glyphs}
-    assert not missing, missing
+    assert used <= glyphs, sorted(hex(c) for c in used - glyphs)
     sizes = {f: (static / f).stat().st_size for f in loaded}
     assert max(sizes.values()) < 12_000, sizes
 
@@ -881,6 +878,14 @@ def test_figures_are_vector_graphics(book):
     assert not raster, "raster figures:\n" + "\n".join(raster)
 
 
+def scroll_past_the_figures(p):
+    """Bring each figure on screen, as a reader scrolling by: figures.js measures a
+    figure (and marks it ``data-measured``) when it comes on screen."""
+    for fig in p.query_selector_all("article .cell_output img"):
+        fig.scroll_into_view_if_needed()
+        p.wait_for_function("e => e.hasAttribute('data-measured')", arg=fig)
+
+
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_shrunk_figures_zoom_in_place_on_a_phone(reader, lang):
     """At 390 px a figure drawn wider than the column opens at its natural size by a
@@ -888,10 +893,7 @@ def test_shrunk_figures_zoom_in_place_on_a_phone(reader, lang):
     is in the reader's language. At 1280 px a figure that fits is not zoomable."""
     s = reader(lang, PHONE)
     p = s.open("chapters/9_4_rnn")
-    # a figure is measured when it comes on screen (figures.js): the reader scrolls by
-    for fig in p.query_selector_all("article .cell_output img"):
-        fig.scroll_into_view_if_needed()
-        p.wait_for_function("e => e.hasAttribute('data-measured')", arg=fig)
+    scroll_past_the_figures(p)
     sizes = p.eval_on_selector_all(
         "img.d2l-zoomable",
         """els => els.map(e =>
@@ -937,9 +939,7 @@ def test_a_touch_screen_is_told_that_figures_zoom(browser, server, lang):
     try:
         p = context.new_page()
         p.goto(server + "chapters/9_4_rnn.html", wait_until="load")
-        for fig in p.query_selector_all("article .cell_output img"):
-            fig.scroll_into_view_if_needed()  # measured when on screen (figures.js)
-            p.wait_for_function("e => e.hasAttribute('data-measured')", arg=fig)
+        scroll_past_the_figures(p)
         # innerText is what is drawn: bring the hint back on screen
         p.wait_for_selector(".d2l-zoom-hint").scroll_into_view_if_needed()
         p.wait_for_function("document.querySelector('.d2l-zoom-hint').innerText")
