@@ -18,6 +18,7 @@
 """
 
 import collections
+import os
 import pathlib
 import sys
 
@@ -28,6 +29,7 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "tests"))
 import kernel_claims
 import nbval_numbers
+import shared_fits
 
 nbval_numbers.install()
 
@@ -63,8 +65,37 @@ def _collect_with_claims(self):
 
 nbval.plugin.IPyNbFile.collect = _collect_with_claims
 
+_setup = nbval.plugin.IPyNbFile.setup
+
+
+def _setup_sharing_fits(self):
+    """A chapter's kernel saves its fits for the book build (``tests/shared_fits``):
+    the variable is set while nbval starts the kernel, which keeps its own copy."""
+    path = pathlib.Path(str(self.fspath)).resolve()
+    extra = shared_fits.writer_env() if path.parent == ROOT / "chapters" else {}
+    saved = {k: os.environ.get(k) for k in extra}
+    os.environ.update(extra)
+    try:
+        _setup(self)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+nbval.plugin.IPyNbFile.setup = _setup_sharing_fits
+
+
+def pytest_sessionstart(session):
+    shared_fits.remove_old_runs()
+
 
 ROOT = pathlib.Path(__file__).resolve().parent
+# the chapters whose long fits the book build reads (tests/shared_fits.py): first
+# among the chapters, so that they are computed (or started) before the build needs them
+FITS_FIRST = ("chapters/9_5_rnn_scratch.ipynb", "chapters/9_6_rnn_concise.ipynb")
 BROWSER_FILES = (
     "tests/test_browser.py",
     "tests/test_static_controls.py",
@@ -115,6 +146,8 @@ def pytest_collection_modifyitems(config, items):
             # short notebooks (about 5 s each): last, they fill whichever worker is free
             # while the other runs Lighthouse
             return 5
+        if name in FITS_FIRST:
+            return 1.5
         return rank.get(name, 2 if name.startswith("chapters/") else 3)
 
     items.sort(key=order)

@@ -32,7 +32,10 @@
     (sections laid out when near the screen) and figures.js (figures measured
     on screen), no script lays out a whole long chapter;
   - a page with formulas preloads KaTeX's two main fonts, so the text around the
-    formulas does not move when they arrive (:func:`preload_katex_fonts`).
+    formulas does not move when they arrive (:func:`preload_katex_fonts`);
+  - the figures carry their size (``width``/``height`` from the file, so the page
+    keeps their place before they arrive) and, after the first, load when the reader
+    scrolls near them (:func:`size_images`).
 """
 
 from __future__ import annotations
@@ -311,16 +314,68 @@ def preload_katex_fonts(html: str) -> str:
     return html[: m.start()] + links + html[m.start() :]
 
 
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+SRC = re.compile(r'\ssrc="([^"]+)"')
+SVG_SIZE = re.compile(
+    rb'<svg\b[^>]*?\swidth="([\d.]+)(pt|px)?"[^>]*?\sheight="([\d.]+)(pt|px)?"'
+)
+PX_PER = {b"pt": 4 / 3, b"px": 1.0, None: 1.0}
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """CSS pixels ``(width, height)`` of an SVG (its root's width and height) or a
+    PNG (its header), or None when the file says neither."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and len(head) >= 24:
+        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    m = SVG_SIZE.search(head)
+    if m is None:
+        return None
+    w = float(m.group(1)) * PX_PER[m.group(2)]
+    h = float(m.group(3)) * PX_PER[m.group(4)]
+    return round(w), round(h)
+
+
+def size_images(html: str, page: Path) -> str:
+    """The page's figures (``_images/``) with ``width`` and ``height`` (their place is
+    kept before they arrive; CSS scales them with ``height: auto``) and, all but the
+    first, ``loading="lazy"``; every one ``decoding="async"``."""
+    seen = 0
+
+    def fix(m: re.Match) -> str:
+        nonlocal seen
+        tag = m.group(0)
+        src = SRC.search(tag)
+        if src is None or "_images/" not in src.group(1) or " width=" in tag:
+            return tag
+        size = image_size(page.parent / src.group(1))
+        if size is None:
+            return tag
+        seen += 1
+        extra = f' width="{size[0]}" height="{size[1]}" decoding="async"'
+        if seen > 1:
+            extra += ' loading="lazy"'
+        end = -2 if tag.endswith("/>") else -1
+        return tag[:end].rstrip() + extra + " " + tag[end:]
+
+    return IMG_TAG.sub(fix, html)
+
+
 def lighten(html: str, page: Path, outdir: Path, written: dict, fonts: dict) -> str:
     """A page's HTML without fontawesome.js, with the scripts of DEFERRED deferred,
     no script preloads, documentation_options.js inline, two stylesheet bundles (with
-    the cut icon fonts ``fonts``) and without the search scripts; the search page keeps
-    its scripts as they were."""
+    the cut icon fonts ``fonts``), sized figures and without the search scripts; the
+    search page keeps its scripts as they were."""
     html = FONTAWESOME_JS.sub("", html)
     html = PRELOAD_JS.sub("", html)
     html = inline_documentation_options(html, outdir)
     html = bundle_css(html, page, outdir, written, fonts)
     html = preload_katex_fonts(html)
+    html = size_images(html, page)
     if page == outdir / "search.html":
         # its searchtools.js runs at once and needs doctools.js's _ready(); it must also
         # wait for DOMContentLoaded, after bilingual.js has taught it Korean stems

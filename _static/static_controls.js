@@ -83,7 +83,12 @@
           after.parentNode.insertBefore(img, slots.length ? after.nextSibling : after);
           slots.push(img);
         }
-        img.src = FRAMES + "img/" + name;
+        if (img.src !== FRAMES + "img/" + name) {
+          // the build gave the first frame's figure its size; other frames have their own
+          img.removeAttribute("width");
+          img.removeAttribute("height");
+          img.src = FRAMES + "img/" + name;
+        }
         img.hidden = false;
       });
       for (var j = frame.images.length; j < slots.length; j++) slots[j].hidden = true;

@@ -16,6 +16,7 @@ from ._checks import (
     positive_int,
 )
 from ._model_checks import model_device
+from .fit_memo import memo_for, set_random_states
 from .metrics import safe_exp
 from .progress import DISPLAY_MODES, make_progress
 from .utils import resolve_device, set_seed
@@ -237,6 +238,12 @@ class Trainer:
             _check_stateful(model, train_loader)
             _check_stateful(model, val_loader)
         self._materialize_lazy(model, train_loader)
+        memo = memo_for(self, model, (train_loader, val_loader))
+        if memo is not None and not memo.writer:
+            saved = memo.load()
+            if saved is not None:
+                return self._replay(model, saved)
+            memo = None  # nobody computed it: train here
         keys = ["epoch", "train_loss", "val_loss"]
         if model.reports_perplexity:
             keys += ["train_ppl", "val_ppl"]
@@ -245,6 +252,8 @@ class Trainer:
         was_training, finished = model.training, False
         progress = make_progress(self.display, self.max_epochs)
         start = time.perf_counter()
+        if memo is not None:
+            memo.start()
         try:
             for epoch in range(1, self.max_epochs + 1):
                 train_loss = self._train_epoch(model, train_loader, lr, epoch)
@@ -256,6 +265,19 @@ class Trainer:
             self.fit_seconds = time.perf_counter() - start
             model.train(was_training)
             progress.close(self.history, None if finished else "stopped")
+            if memo is not None and not finished:
+                memo.abandon()
+        if memo is not None:
+            memo.save(model, self)
+        return self.history
+
+    def _replay(self, model, saved):
+        """What ``fit`` leaves behind, from a test run's memo (:mod:`.fit_memo`)."""
+        model.load_state_dict(saved["state_dict"])
+        self.history = saved["history"]
+        self.train_items, self.fit_seconds = saved["train_items"], saved["fit_seconds"]
+        set_random_states(saved["random_states"])
+        make_progress(self.display, self.max_epochs).close(self.history)
         return self.history
 
     def _train_epoch(self, model, loader, lr, epoch):

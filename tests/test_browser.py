@@ -41,6 +41,7 @@ import urllib.parse
 import pytest
 import yaml
 
+import shared_fits
 from browser_path import CHROMIUM_ARGS, find_chromium
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -154,21 +155,18 @@ new MutationObserver((_, observer) => {
 
 
 # ---------------------------------------------------------------- fixtures
-# what `make test-cpu-paths` and CI set to run the suite on another CPU code path
-CPU_PATH_VARIABLES = ("ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "MKL_CBWR")
-
-
 def build_book(root, what="jupyter-book build", drop=(), timeout=1500):
     """Run `jupyter-book build . -W -n --keep-going` in ``root`` as `make book` does,
     without the variables that change how figures are made (and those in ``drop``);
     fail the test with the end of the log when the build fails.
 
-    The build runs on the processor's own code path even when the suite runs on
-    another one (CI's ATEN_CPU_CAPABILITY=default): nbval and the claims tests are
-    what check the numbers under that path; the build only shows them, and on the
-    non-vectorized path its training runs would take several times longer."""
-    dropped = ("MPLBACKEND", "D2LMINI_DISPLAY", *CPU_PATH_VARIABLES, *drop)
-    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    The build runs on the suite's CPU code path (CI's ATEN_CPU_CAPABILITY=default
+    too) and reads the fits that the chapters' nbval kernels saved in this run
+    (``tests/shared_fits``): the chapters' long trainings are computed once."""
+    dropped = ("MPLBACKEND", "D2LMINI_DISPLAY", *drop)
+    env = shared_fits.reader_env(
+        {k: v for k, v in os.environ.items() if k not in dropped}
+    )
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     exe = pathlib.Path(sys.executable).with_name("jupyter-book")
     # the log goes to a file, not a pipe: a process the build leaves behind (it
@@ -878,6 +876,37 @@ def test_figures_are_vector_graphics(book):
     assert not raster, "raster figures:\n" + "\n".join(raster)
 
 
+def test_figures_keep_their_place_and_load_near_the_screen(book, tmp_path):
+    """Every chapter figure carries the width and height of its file (the page keeps
+    its place before it arrives: nothing moves when it does), and all but a page's
+    first load only when the reader scrolls near them (_ext/page_assets.size_images)."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import page_assets
+
+    wrong = []
+    for page in CHAPTERS:
+        path = HTML / f"{page}.html"
+        figures = [
+            t for t in IMG.findall(path.read_text(encoding="utf-8")) if "_images/" in t
+        ]
+        for i, tag in enumerate(figures):
+            src = re.search(r'\bsrc="([^"]*)"', tag).group(1)
+            w, h = page_assets.image_size(path.parent / src)
+            attrs = dict(re.findall(r'\s([a-z-]+)="([^"]*)"', tag))
+            if (attrs.get("width"), attrs.get("height")) != (str(w), str(h)):
+                wrong.append(
+                    f"{page} {src}: size {attrs.get('width')}x"
+                    f"{attrs.get('height')}, the file {w}x{h}"
+                )
+            if (attrs.get("loading") == "lazy") != (i > 0):
+                wrong.append(f"{page} figure {i}: loading={attrs.get('loading')}")
+    assert not wrong, "\n".join(wrong)
+    # the sizes are the ones the browser draws at natural size (pt = 4/3 px)
+    probe = tmp_path / "probe.svg"
+    probe.write_bytes(b'<svg width="300pt" height="150pt" viewBox="0 0 300 150">')
+    assert page_assets.image_size(probe) == (400, 200)
+
+
 def scroll_past_the_figures(p):
     """Bring each figure on screen, as a reader scrolling by: figures.js measures a
     figure (and marks it ``data-measured``) when it comes on screen."""
@@ -918,7 +947,7 @@ def test_shrunk_figures_zoom_in_place_on_a_phone(reader, lang):
     assert not s.errors, "\n".join(s.errors)
     wide = reader(lang)
     p = wide.open("chapters/9_1_sequences")
-    p.wait_for_load_state("load")
+    scroll_past_the_figures(p)  # all but the first load near the screen
     fits = p.eval_on_selector_all(
         "article .cell_output img",
         """els => els.filter(e =>
