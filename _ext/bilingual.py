@@ -299,6 +299,44 @@ def split_alt(body: str) -> str:
     )
 
 
+PROSE = re.compile(r'<div class="lang-(ko|en) docutils container">')
+DIV = re.compile(r"<div\b|</div>")
+NOSCRIPT = (
+    '<noscript><p class="d2l-noscript">'
+    "이 책은 자바스크립트로 독자의 언어를 골라 본문을 보여 줍니다. "
+    "자바스크립트를 켜 주세요. · This book shows its text in the reader's "
+    "language with JavaScript: please turn JavaScript on.</p></noscript>"
+)
+
+
+def stash_languages(body: str) -> str:
+    """Each prose cell in a ``<template data-lang>`` followed by an inline
+    ``d2lPick()``, which puts the cell in the page as the parser reaches it when it is
+    in the reader's language (``_static/bilingual.js``); the other language stays
+    inert until the reader switches to it. The page then builds, styles and lays out
+    one language: on 9.7, 32,000 elements instead of 55,000."""
+    out, pos = [], 0
+    while (m := PROSE.search(body, pos)) is not None:
+        depth, end = 0, None
+        for d in DIV.finditer(body, m.start()):
+            depth += 1 if d.group(0) == "<div" else -1
+            if depth == 0:
+                end = d.end()
+                break
+        if end is None:  # unbalanced: leave the rest as it is
+            break
+        out += [
+            body[pos : m.start()],
+            f'<template class="d2l-lang" data-lang="{m.group(1)}">',
+            body[m.start() : end],
+            "</template><script>d2lPick()</script>",
+        ]
+        pos = end
+    if not out:
+        return body
+    return NOSCRIPT + "".join(out) + body[pos:]
+
+
 def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """Per-language ``<title>`` for the script (the template's
     <title> shows both), and the home link of the sidebar with
@@ -321,7 +359,7 @@ def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) 
     context["metatags"] = context.get("metatags", "") + "\n".join(metas) + "\n"
     context["language"] = STATIC_LANG
     if "body" in context:
-        context["body"] = split_alt(context["body"])
+        context["body"] = stash_languages(split_alt(context["body"]))
         # every page is given KaTeX's stylesheet; a page without math does not need it
         if 'class="math' not in context["body"] and "css_files" in context:
             context["css_files"] = [

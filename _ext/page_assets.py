@@ -50,6 +50,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from css_purge import purge, used_names
 from icon_font import subset_fonts
 from sphinx.application import Sphinx
 
@@ -202,12 +203,13 @@ def _css(static: Path, part: str, depth: int = 0) -> str:
 
 def _bundle(static: Path, parts: list[str], written: dict, fonts: dict) -> str:
     """Write the concatenation of ``parts`` (paths under _static/) as
-    _static/bundle-<hash>.css, once per build, its font urls renamed by ``fonts``
-    (the cut icon fonts, :mod:`icon_font`); return its name."""
+    _static/bundle-<hash>.css, once per build, without the rules no page can match
+    (:mod:`css_purge`, the names in ``written["names"]``), its font urls renamed by
+    ``fonts`` (the cut icon fonts, :mod:`icon_font`); return its name."""
     key = tuple(parts)
     if key not in written:
-        body = '@charset "UTF-8";\n' + "\n".join(
-            f"/* {part} */\n{_css(static, part)}" for part in parts
+        body = '@charset "UTF-8";\n' + purge(
+            "\n".join(_css(static, part) for part in parts), written["names"]
         )
         for old, new in fonts.items():
             body = body.replace(f"url({old})", f"url({new})")
@@ -428,7 +430,7 @@ def lazy_tab_stops(static: Path) -> None:
 
 
 def lighten_dir(outdir: Path) -> None:
-    written: dict = {}
+    written: dict = {"names": used_names(outdir)}
     fonts = subset_fonts(outdir)
     lazy_tab_stops(outdir / "_static")
     for page in outdir.rglob("*.html"):

@@ -231,7 +231,21 @@
     var description = document.querySelector('meta[name="description"]');
     if (text && description) description.content = text.content;
   }
+  /* Each prose cell is a <template data-lang> in the HTML (_ext/bilingual.py), followed by
+   * an inline d2lPick(): the reader's language goes into the page as the parser reaches
+   * it, the other only when the reader switches to it (half the elements to lay out). */
+  function showProse(lang) {
+    var stashed = document.querySelectorAll('template.d2l-lang[data-lang="' + lang + '"]');
+    for (var i = 0; i < stashed.length; i++) stashed[i].replaceWith(stashed[i].content);
+  }
+  window.d2lPick = function () {
+    var t = document.currentScript && document.currentScript.previousElementSibling;
+    if (t && t.tagName === "TEMPLATE" && t.getAttribute("data-lang") === root.getAttribute("data-lang")) {
+      t.replaceWith(t.content);
+    }
+  };
   function apply(lang) {
+    showProse(lang);
     root.setAttribute("data-lang", lang);
     root.setAttribute("lang", lang);
     setTitle(lang);
@@ -276,8 +290,12 @@
     };
     S.htmlToText = function (htmlString, anchor) {
       var doc = new DOMParser().parseFromString(htmlString, "text/html");
+      var lang = root.getAttribute("data-lang");
+      doc.querySelectorAll('template.d2l-lang[data-lang="' + lang + '"]').forEach(function (t) {
+        t.replaceWith(t.content);
+      });
       var other = root.getAttribute("data-lang") === "ko" ? ".lang-en" : ".lang-ko";
-      var drop = [".headerlink", "script", "style", other, ".lang-sep", ".math", "math",
+      var drop = [".headerlink", "script", "noscript", "style", other, ".lang-sep", ".math", "math",
                   ".cell_output", ".output", "details.hide > summary", "img",
                   ".cell_input", "pre"];   // code is not prose (and may hold both languages)
       drop.forEach(function (q) {

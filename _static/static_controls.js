@@ -84,9 +84,11 @@
           slots.push(img);
         }
         if (img.src !== FRAMES + "img/" + name) {
-          // the build gave the first frame's figure its size; other frames have their own
+          // the build gave the first frame's figure its size; other frames have their own,
+          // and the reader moving a control waits for them
           img.removeAttribute("width");
           img.removeAttribute("height");
+          img.loading = "eager";
           img.src = FRAMES + "img/" + name;
         }
         img.hidden = false;

@@ -393,6 +393,35 @@ def test_choice_carries_to_the_next_page_and_the_next_visit(reader):
     assert not s.errors, "\n".join(s.errors)
 
 
+def test_a_page_builds_only_the_reader_language(reader):
+    """Each prose cell is an inert <template> until it is in the reader's language
+    (_ext/bilingual.stash_languages, d2lPick in bilingual.js): 9.7 read in Korean
+    holds no English prose element; switching puts the English cells in the page
+    where their templates were, and they are what shows."""
+    s = reader("ko")
+    p = s.open("chapters/9_7_bptt")
+    count = """() => ['ko', 'en'].map(l => [
+        document.querySelectorAll('div.lang-' + l).length,
+        document.querySelectorAll('template.d2l-lang[data-lang=' + l + ']').length])"""
+    (ko, ko_stashed), (en, en_stashed) = p.evaluate(count)
+    assert ko >= 30 and ko_stashed == 0 and en == 0 and en_stashed == ko, (ko, en)
+    before = p.evaluate("""() => {
+        const t = document.querySelector('template.d2l-lang[data-lang=en]');
+        return [t.previousElementSibling.outerHTML,
+                t.previousElementSibling.previousElementSibling.className]; }""")
+    # the Korean cell (with the script that put it there), then its English template
+    assert (
+        before == ["<script>d2lPick()</script>", before[1]] and "lang-ko" in before[1]
+    )
+    p.locator(".bilingual-toggle").first.click()
+    assert s.lang() == "en"
+    assert p.evaluate(count) == [[ko, 0], [en_stashed, 0]]
+    shown = p.evaluate("""() => [...document.querySelectorAll('div.lang-en')]
+        .filter(e => e.checkVisibility()).length""")
+    assert shown == en_stashed
+    assert not s.errors, "\n".join(s.errors)
+
+
 def test_launch_links_open_the_committed_notebook(reader):
     s = reader("en")
     url = CONFIG["repository"]["url"].rstrip("/")
