@@ -15,7 +15,8 @@ Off unless a test run turns it on (conftest.py and tests/test_browser.py do):
   the trainer's settings and the random generators' states;
 * ``$D2LMINI_FIT_MEMO_READ=<folder>`` (the book build's kernels): a fit whose key
   was saved loads it instead of training, and waits for one that a writer has
-  started (at most ``$D2LMINI_FIT_MEMO_WAIT_S``, 900 s); anything else trains.
+  started (at most ``$D2LMINI_FIT_MEMO_WAIT_S``, 900 s), and leaves ``<key>.read``
+  beside it; anything else trains.
 
 The fit that nbval checks is always computed; the build shows the same numbers
 because they are the same computation. A memo that cannot be written (a read-only
@@ -24,6 +25,7 @@ folder) is skipped: the reader then trains.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pathlib
@@ -174,7 +176,10 @@ class FitMemo:
             if not _alive(pid) or time.monotonic() > deadline:
                 return None
             time.sleep(0.5)
-        return torch.load(self.path, weights_only=False)
+        memo = torch.load(self.path, weights_only=False)
+        with contextlib.suppress(OSError):  # a trace for whoever checks the sharing
+            (self.folder / f"{self.key}.read").touch()
+        return memo
 
 
 def _alive(pid):

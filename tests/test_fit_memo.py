@@ -66,6 +66,7 @@ def test_the_reader_gets_what_training_leaves_without_training(
     with monkeypatch.context() as m:
         no_training(m)
         same(run(char_data), plain)  # parameters, history, random generators after
+    assert len(list(tmp_path.glob("*.read"))) == 1  # the trace of a shared fit
 
 
 @pytest.mark.parametrize(
