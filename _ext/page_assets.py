@@ -48,6 +48,7 @@ import re
 import socket
 import subprocess
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from css_purge import purge, used_names
@@ -201,17 +202,25 @@ def _css(static: Path, part: str, depth: int = 0) -> str:
     return CSS_IMPORT.sub(inline, text)
 
 
-def _bundle(static: Path, parts: list[str], written: dict, fonts: dict) -> str:
+@dataclass
+class Bundles:
+    """What a build's stylesheet bundles are made with, and those written so far."""
+
+    fonts: dict  # the theme's icon font urls -> the cut fonts' (icon_font)
+    names: set  # every class and id of the book's pages and scripts (css_purge)
+    written: dict = field(default_factory=dict)  # tuple of parts -> bundle file name
+
+
+def _bundle(static: Path, parts: list[str], bundles: Bundles) -> str:
     """Write the concatenation of ``parts`` (paths under _static/) as
     _static/bundle-<hash>.css, once per build, without the rules no page can match
-    (:mod:`css_purge`, the names in ``written["names"]``), its font urls renamed by
-    ``fonts`` (the cut icon fonts, :mod:`icon_font`); return its name."""
-    key = tuple(parts)
+    (:mod:`css_purge`), its font urls those of the cut icon fonts (:mod:`icon_font`);
+    return its name."""
+    key, written = tuple(parts), bundles.written
     if key not in written:
-        body = '@charset "UTF-8";\n' + purge(
-            "\n".join(_css(static, part) for part in parts), written["names"]
-        )
-        for old, new in fonts.items():
+        css = "\n".join(_css(static, part) for part in parts)
+        body = '@charset "UTF-8";\n' + purge(css, bundles.names)
+        for old, new in bundles.fonts.items():
             body = body.replace(f"url({old})", f"url({new})")
         data = body.encode("utf-8")
         name = f"bundle-{hashlib.sha1(data).hexdigest()[:12]}.css"
@@ -221,7 +230,7 @@ def _bundle(static: Path, parts: list[str], written: dict, fonts: dict) -> str:
     return written[key]
 
 
-def bundle_css(html: str, page: Path, outdir: Path, written: dict, fonts: dict) -> str:
+def bundle_css(html: str, page: Path, outdir: Path, bundles: Bundles) -> str:
     """Each run of stylesheet links in the page's head (but KaTeX's) as one link to
     their bundle; a bundle link of an earlier build (``data-parts`` names what it holds)
     is written anew, so an incremental build never keeps an old stylesheet."""
@@ -246,7 +255,7 @@ def bundle_css(html: str, page: Path, outdir: Path, written: dict, fonts: dict) 
                 out.append(pending[0][0])
             elif pending:
                 parts = [p for _, part, more, _ in pending for p in (more or [part])]
-                name = _bundle(static, parts, written, fonts)
+                name = _bundle(static, parts, bundles)
                 href = f'href="{prefix}{name}"'
                 out.append(
                     f'<link {href} rel="stylesheet" data-parts="{" ".join(parts)}" />'
@@ -367,15 +376,15 @@ def size_images(html: str, page: Path) -> str:
     return IMG_TAG.sub(fix, html)
 
 
-def lighten(html: str, page: Path, outdir: Path, written: dict, fonts: dict) -> str:
+def lighten(html: str, page: Path, outdir: Path, bundles: Bundles) -> str:
     """A page's HTML without fontawesome.js, with the scripts of DEFERRED deferred,
     no script preloads, documentation_options.js inline, two stylesheet bundles (with
-    the cut icon fonts ``fonts``), sized figures and without the search scripts; the
-    search page keeps its scripts as they were."""
+    the cut icon fonts and the book's rules, ``bundles``), sized figures and without the
+    search scripts; the search page keeps its scripts as they were."""
     html = FONTAWESOME_JS.sub("", html)
     html = PRELOAD_JS.sub("", html)
     html = inline_documentation_options(html, outdir)
-    html = bundle_css(html, page, outdir, written, fonts)
+    html = bundle_css(html, page, outdir, bundles)
     html = preload_katex_fonts(html)
     html = size_images(html, page)
     if page == outdir / "search.html":
@@ -430,14 +439,13 @@ def lazy_tab_stops(static: Path) -> None:
 
 
 def lighten_dir(outdir: Path) -> None:
-    written: dict = {"names": used_names(outdir)}
-    fonts = subset_fonts(outdir)
+    bundles = Bundles(fonts=subset_fonts(outdir), names=used_names(outdir))
     lazy_tab_stops(outdir / "_static")
     for page in outdir.rglob("*.html"):
         if "_static" in page.relative_to(outdir).parts:
             continue
         text = page.read_text(encoding="utf-8")
-        lean = lighten(text, page, outdir, written, fonts)
+        lean = lighten(text, page, outdir, bundles)
         if lean != text:
             page.write_text(lean, encoding="utf-8")
 
