@@ -21,6 +21,7 @@ import collections
 import os
 import pathlib
 import sys
+from unittest import mock
 
 import nbformat
 import nbval.plugin
@@ -73,16 +74,8 @@ def _setup_sharing_fits(self):
     the variable is set while nbval starts the kernel, which keeps its own copy."""
     path = pathlib.Path(str(self.fspath)).resolve()
     extra = shared_fits.writer_env() if path.parent == ROOT / "chapters" else {}
-    saved = {k: os.environ.get(k) for k in extra}
-    os.environ.update(extra)
-    try:
+    with mock.patch.dict(os.environ, extra):
         _setup(self)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 nbval.plugin.IPyNbFile.setup = _setup_sharing_fits

@@ -294,7 +294,7 @@
       doc.querySelectorAll('template.d2l-lang[data-lang="' + lang + '"]').forEach(function (t) {
         t.replaceWith(t.content);
       });
-      var other = root.getAttribute("data-lang") === "ko" ? ".lang-en" : ".lang-ko";
+      var other = lang === "ko" ? ".lang-en" : ".lang-ko";
       var drop = [".headerlink", "script", "noscript", "style", other, ".lang-sep", ".math", "math",
                   ".cell_output", ".output", "details.hide > summary", "img",
                   ".cell_input", "pre"];   // code is not prose (and may hold both languages)

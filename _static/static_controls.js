@@ -83,13 +83,14 @@
           after.parentNode.insertBefore(img, slots.length ? after.nextSibling : after);
           slots.push(img);
         }
-        if (img.src !== FRAMES + "img/" + name) {
+        var src = FRAMES + "img/" + name;
+        if (img.src !== src) {
           // the build gave the first frame's figure its size; other frames have their own,
           // and the reader moving a control waits for them
           img.removeAttribute("width");
           img.removeAttribute("height");
           img.loading = "eager";
-          img.src = FRAMES + "img/" + name;
+          img.src = src;
         }
         img.hidden = false;
       });

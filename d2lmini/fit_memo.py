@@ -26,14 +26,16 @@ folder) is skipped: the reader then trains.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pathlib
-import random
 import time
 
 import numpy as np
 import torch
+
+from .utils import random_states
 
 WRITE = "D2LMINI_FIT_MEMO_WRITE"
 READ = "D2LMINI_FIT_MEMO_READ"
@@ -89,23 +91,14 @@ def _plain(obj):
     }
 
 
+@functools.cache
 def _source_digest():
+    """The package's source, read once per process."""
     h = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*.py")):
         h.update(path.relative_to(PACKAGE).as_posix().encode())
         h.update(path.read_bytes())
     return h.digest()
-
-
-def random_states():
-    """The states of Python's, NumPy's and PyTorch's global generators."""
-    return random.getstate(), np.random.get_state(), torch.get_rng_state()
-
-
-def set_random_states(states):
-    random.setstate(states[0])
-    np.random.set_state(states[1])
-    torch.set_rng_state(states[2])
 
 
 def fit_key(trainer, model, loaders):

@@ -16,10 +16,10 @@ from ._checks import (
     positive_int,
 )
 from ._model_checks import model_device
-from .fit_memo import memo_for, set_random_states
+from .fit_memo import memo_for
 from .metrics import safe_exp
 from .progress import DISPLAY_MODES, make_progress
-from .utils import resolve_device, set_seed
+from .utils import resolve_device, set_random_states, set_seed
 
 
 class TrainingDiverged(FloatingPointError):

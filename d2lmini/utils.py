@@ -22,6 +22,19 @@ def set_seed(seed=0):
     torch.manual_seed(seed)
 
 
+def random_states():
+    """The states of Python's, NumPy's and PyTorch's global generators (what
+    ``set_seed`` sets), to put back with :func:`set_random_states`."""
+    return random.getstate(), np.random.get_state(), torch.get_rng_state()
+
+
+def set_random_states(states):
+    """Put back the generators' states from :func:`random_states`."""
+    random.setstate(states[0])
+    np.random.set_state(states[1])
+    torch.set_rng_state(states[2])
+
+
 def _unavailable(device, why_ko, why_en):
     fail(
         f"device={device!r}이지만 {why_ko}. device='auto'(GPU가 "

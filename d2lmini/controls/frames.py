@@ -26,12 +26,10 @@ import contextlib
 import io
 import os
 import pathlib
-import random
 import time
 import warnings
 
-import numpy as np
-
+from ..utils import random_states, set_random_states
 from .frame_files import log_timing, save_images
 from .grid import grid_of, grid_points
 
@@ -67,19 +65,11 @@ def run_frame(draw, values):
 def _same_random_state():
     """Run the block from the current random state,
     and put that state back afterwards."""
-    import torch
-
-    states = random.getstate(), np.random.get_state(), torch.get_rng_state()
+    states = random_states()
     try:
-        yield lambda: (
-            random.setstate(states[0]),
-            np.random.set_state(states[1]),
-            torch.set_rng_state(states[2]),
-        )
+        yield lambda: set_random_states(states)
     finally:
-        random.setstate(states[0])
-        np.random.set_state(states[1])
-        torch.set_rng_state(states[2])
+        set_random_states(states)
 
 
 def compute_frames(panel, folder):
