@@ -400,3 +400,13 @@ def test_the_sandbox_hides_oracles_checkout_and_case_file(tmp_path):
     assert lines[:3] == ["0", "0", "0"], out.stdout + out.stderr  # empty, not there
     assert lines[3].endswith("wire.py") and lines[4] == "read-only", out.stdout
     assert lines[5] == "1", out.stdout  # loopback only
+
+
+def test_the_sandbox_shows_python_and_package_that_live_under_tmp(monkeypatch):
+    """A checkout cloned into /tmp (its .venv too) stays visible: the sandbox's own /tmp
+    is laid down before the binds, not over them (it hid them, and grading went unsandboxed)."""
+    monkeypatch.setattr(sandbox, "python_dirs", lambda: ["/tmp/some-checkout/.venv/lib"])
+    argv = sandbox.bwrap_argv() or pytest.skip("bubblewrap is not installed")
+    tmp = argv.index("/tmp")
+    binds = [i for i, a in enumerate(argv) if a == "/tmp/some-checkout/.venv/lib"]
+    assert argv[tmp - 1] == "--tmpfs" and binds and tmp < min(binds)

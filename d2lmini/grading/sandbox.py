@@ -65,6 +65,15 @@ def bwrap_argv(masked=()):
         "--cap-drop",
         "ALL",
         "--clearenv",
+        # /tmp first: a checkout or virtual environment under /tmp is bound over it
+        "--size",
+        str(256 * 2**20),
+        "--tmpfs",
+        "/tmp",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
     ]
     for path in SYSTEM_DIRS:
         if os.path.exists(path):
@@ -75,16 +84,6 @@ def bwrap_argv(masked=()):
         argv += ["--ro-bind", path, path]
     if not any(_under(package_root, b) for b in binds):
         argv += ["--ro-bind", package_root, package_root]
-    argv += [
-        "--proc",
-        "/proc",
-        "--dev",
-        "/dev",
-        "--size",
-        str(256 * 2**20),
-        "--tmpfs",
-        "/tmp",
-    ]
     empty = _empty_file()
     for name in ORACLE_FILES:
         argv += ["--ro-bind", empty, str(PACKAGE_DIR / name)]
