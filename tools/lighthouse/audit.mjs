@@ -44,8 +44,10 @@ try {
       logLevel: "error",
       onlyCategories: ["performance", "accessibility", "best-practices", "seo"],
       // informative audits that no score uses, and the slowest to gather: a second
-      // navigation (back/forward cache) and a screenshot of the whole page
+      // navigation (back/forward cache) and a screenshot of the whole page (skipping its
+      // audit alone still took the screenshot: 1.3-1.7 s a page)
       skipAudits: ["bf-cache", "full-page-screenshot"],
+      disableFullPageScreenshot: true,
     });
     const lhr = result.lhr;
     const name = new URL(url).pathname.replace(/^\/+/, "").replace(/\.html$/, "").replace(/\//g, "_") || "index";
