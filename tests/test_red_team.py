@@ -403,10 +403,11 @@ def test_the_sandbox_hides_oracles_checkout_and_case_file(tmp_path):
 
 
 def test_the_sandbox_shows_python_and_package_that_live_under_tmp(monkeypatch):
-    """A checkout cloned into /tmp (its .venv too) stays visible: the sandbox's own /tmp
-    is laid down before the binds, not over them (it hid them, and grading went unsandboxed)."""
-    monkeypatch.setattr(sandbox, "python_dirs", lambda: ["/tmp/some-checkout/.venv/lib"])
+    """A checkout cloned into /tmp (its .venv too) stays visible: the sandbox's own
+    /tmp is laid down before the binds, not over them (it hid them: no sandbox)."""
+    venv = "/tmp/some-checkout/.venv/lib"
+    monkeypatch.setattr(sandbox, "python_dirs", lambda: [venv])
     argv = sandbox.bwrap_argv() or pytest.skip("bubblewrap is not installed")
     tmp = argv.index("/tmp")
-    binds = [i for i, a in enumerate(argv) if a == "/tmp/some-checkout/.venv/lib"]
+    binds = [i for i, a in enumerate(argv) if a == venv]
     assert argv[tmp - 1] == "--tmpfs" and binds and tmp < min(binds)

@@ -339,3 +339,42 @@ def test_figure_bytes_wants_a_figure():
     with pytest.raises(TypeError, match=r"Figure여야.*\n.*matplotlib Figure"):
         d2lmini.figure_bytes(plt.gca())
     plt.close("all")
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_text_measured_once_draws_the_same_bytes(fmt, svg):
+    """While frames are drawn, text sizes are kept across figures
+    (frames._text_measured_once): same images, and matplotlib's own caches are back
+    afterwards."""
+    import matplotlib.mathtext as mathtext
+    import matplotlib.text as mtext
+
+    from d2lmini.controls import frames
+
+    if fmt == "png":
+        d2lmini.use_svg_display()  # the kwargs, then PNG as the notebook would
+        d2lmini.plotting._FIGURE_FORMAT["format"] = "png"
+
+    def figures():
+        out = []
+        for k in range(1, 4):
+            fig, (a1, a2) = plt.subplots(1, 2, figsize=(5, 2))
+            a1.semilogy(np.arange(1, 50), np.logspace(k, 0, 49))
+            a2.plot(np.linspace(0, 1, 20) ** k, label=f"$x^{k}$")
+            a2.legend()
+            fig.suptitle(f"frame {k}: vocabulary {10**k:,}")
+            fig.tight_layout()
+            out.append(d2lmini.figure_bytes(fig))
+            plt.close(fig)
+        return out
+
+    before = (mtext._get_text_metrics_with_cache, mathtext.MathTextParser._parse_cached)
+    plain = figures()
+    with frames._text_measured_once():
+        assert mtext._get_text_metrics_with_cache is not before[0]
+        shared = figures()
+    assert shared == plain and all(ext == fmt for ext, _ in plain)
+    assert (
+        mtext._get_text_metrics_with_cache,
+        mathtext.MathTextParser._parse_cached,
+    ) == before
