@@ -757,6 +757,48 @@ def test_code_far_down_a_phone_page_gets_its_tab_stop_on_screen(reader):
     assert not s.errors, "\n".join(s.errors)
 
 
+def test_only_long_pages_lay_out_sections_near_the_screen(reader):
+    """content-visibility (long_pages.css) on the chapters only: on a short page the
+    "next" link stays where it was when the reader scrolls to it (it moved by 676 px on
+    the intro, and Lighthouse's contrast check sampled the wrong element)."""
+    s = reader("en", PHONE)
+    for page, long in [
+        ("intro", False),
+        ("exercises/9_3_language_models", False),
+        ("chapters/9_7_bptt", True),
+    ]:
+        p = s.open(page)
+        deferred = p.evaluate("""() => [...document.querySelectorAll('section')]
+            .filter(e => getComputedStyle(e).contentVisibility === 'auto').length""")
+        assert (deferred > 0) == long, f"{page}: {deferred} sections laid out late"
+        assert p.evaluate("document.body.classList.contains('d2l-long')") == long
+        if not long:
+            where = "document.querySelector('a.right-next').getBoundingClientRect().top"
+            before = p.evaluate(f"{where} + scrollY")
+            p.locator("a.right-next").scroll_into_view_if_needed()
+            assert abs(p.evaluate(f"{where} + scrollY") - before) < 1, page
+    assert not s.errors, "\n".join(s.errors)
+
+
+def test_long_pages_are_marked_once():
+    """page_assets.mark_long_page: the class on a page over the size, once, kept with
+    the body's other classes; a short page as it was."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import page_assets
+
+    big = "x" * (page_assets.LONG_PAGE_BYTES + 1)
+    marked = page_assets.mark_long_page(f'<body data-mode="light">{big}')
+    assert marked.startswith('<body class="d2l-long" data-mode="light">')
+    assert page_assets.mark_long_page(marked) == marked
+    assert page_assets.mark_long_page(f'<body class="a">{big}').startswith(
+        '<body class="d2l-long a">'
+    )
+    # Korean text is three bytes a character in UTF-8: the size is in bytes
+    korean = "가" * (page_assets.LONG_PAGE_BYTES // 3 + 1)
+    assert "d2l-long" in page_assets.mark_long_page(f"<body>{korean}")
+    assert page_assets.mark_long_page("<body>short") == "<body>short"
+
+
 def test_desktop_toggle_collapses_the_sidebar_and_one_search_field(reader):
     s = reader("ko")
     p = s.open(CHAPTERS[0])
