@@ -81,7 +81,7 @@ def _text_measured_once():
     matplotlib keeps a label's size per renderer, and each frame is drawn by new ones:
     while frames are drawn, sizes are kept per kind of renderer and dpi (all they
     depend on), and more parsed formulas (tick labels such as 10^2) are kept. The
-    images are the same bytes (``tests/test_static_controls.py``); measured on 9.2's
+    images are the same bytes (``tests/test_widgets.py``); measured on 9.2's
     vocabulary panel, 50 frames: 23-27 s without, 18-20 s with. These are matplotlib's
     private names: if a version lacks them, frames are drawn as before."""
     import matplotlib.mathtext as mathtext
