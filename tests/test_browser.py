@@ -27,6 +27,7 @@ import contextlib
 import functools
 import gzip
 import http.server
+import importlib
 import os
 import pathlib
 import re
@@ -267,6 +268,14 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def ext_module(name):
+    """A module of the book's Sphinx extensions (_ext/), for the tests that check its
+    pieces without a browser."""
+    if str(ROOT / "_ext") not in sys.path:
+        sys.path.insert(0, str(ROOT / "_ext"))
+    return importlib.import_module(name)
 
 
 class Session:
@@ -531,8 +540,7 @@ def test_icon_fonts_hold_the_icons_the_pages_use(book):
     the stylesheets load, which are a few kB where the theme's were 274 kB."""
     from fontTools.ttLib import TTFont
 
-    sys.path.insert(0, str(ROOT / "_ext"))
-    import icon_font
+    icon_font = ext_module("icon_font")
 
     static = book / "_static"
     linked = set()  # the bundles the pages load (an incremental build keeps old ones)
@@ -783,8 +791,7 @@ def test_only_long_pages_lay_out_sections_near_the_screen(reader):
 def test_long_pages_are_marked_once():
     """page_assets.mark_long_page: the class on a page over the size, once, kept with
     the body's other classes; a short page as it was."""
-    sys.path.insert(0, str(ROOT / "_ext"))
-    import page_assets
+    page_assets = ext_module("page_assets")
 
     big = "x" * (page_assets.LONG_PAGE_BYTES + 1)
     marked = page_assets.mark_long_page(f'<body data-mode="light">{big}')
@@ -951,8 +958,7 @@ def test_figures_keep_their_place_and_load_near_the_screen(book, tmp_path):
     """Every chapter figure carries the width and height of its file (the page keeps
     its place before it arrives: nothing moves when it does), and all but a page's
     first load only when the reader scrolls near them (_ext/page_assets.size_images)."""
-    sys.path.insert(0, str(ROOT / "_ext"))
-    import page_assets
+    page_assets = ext_module("page_assets")
 
     wrong = []
     for page in CHAPTERS:
@@ -1227,8 +1233,7 @@ def test_alt_split_and_search_particles_agree():
     """Build-side pieces without a browser: a bilingual alt is split;
     the particles stripped from indexed words (_ext/bilingual.py) are
     those stripped from queries (bilingual.js)."""
-    sys.path.insert(0, str(ROOT / "_ext"))
-    import bilingual
+    bilingual = ext_module("bilingual")
 
     out = bilingual.split_alt(
         '<img alt="잡음이 섞인 사인 곡선 · A noisy sine curve" src="x.png" />'
