@@ -1,28 +1,16 @@
-"""Chapter 9.7's controls (Jacobian norms, truncation length), its strategies and the
-equivalence of its hand-written BPTT with torch.autograd and with d2lmini.bptt."""
+"""Section 9.7.1's claims and controls (Jacobian norms, truncation length): the lemma,
+the spectra, and the three strategies (full, truncated, randomized)."""
 
-import math
 import pathlib
-import time
 
 import matplotlib.pyplot as plt
 import pytest
 import torch
 
-from d2lmini.bptt import TanhRecurrence, tanh_recurrence
+from panel_timing import timed
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-
-CHAPTER = "9_7_bptt"  # the `ns` fixture (conftest.py) runs this chapter's code
+CHAPTER = "9_7_bptt"  # the `ns` fixture (conftest.py) runs this page's code
 f64 = torch.float64
-
-
-def timed(panel, **values):
-    """``panel.set(**values)`` and the CPU seconds it took (CPU time, not wall time:
-    other jobs on a shared machine do not count)."""
-    start = time.process_time()
-    out = panel.set(**values)
-    return out, time.process_time() - start
 
 
 # ---------------------------------------------------------------- the lemma
@@ -198,249 +186,18 @@ def test_mean_reach(ns):
     assert reach(torch.zeros(T)) == 0
 
 
-# ------------------------------------------------------------ equivalence: linear RNN
-@pytest.mark.parametrize("seed", [0, 1])
-def test_linear_bptt_matches_autograd_to_1e_5(ns, seed):
-    g = torch.Generator().manual_seed(seed)
-    T, d, h, q = 9, 3, 4, 5
-    X = torch.randn(T, d, generator=g, dtype=f64)
-    Y = torch.randint(q, (T,), generator=g)
-    weights = {
-        "W_hx": torch.randn(h, d, generator=g, dtype=f64),
-        "W_hh": 0.7 * torch.randn(h, h, generator=g, dtype=f64),
-        "W_qh": torch.randn(q, h, generator=g, dtype=f64),
-    }
-    h0 = torch.randn(h, generator=g, dtype=f64)
-    by_hand = ns["linear_rnn_bptt"](X, Y, **weights, h0=h0)
-    leaves = {name: W.clone().requires_grad_() for name, W in weights.items()}
-    loss, states = ns["linear_rnn_loss"](X, Y, **leaves, h0=h0)
-    for h_t in states[1:]:
-        h_t.retain_grad()
-    loss.backward()
-    for name in weights:
-        assert torch.allclose(by_hand[name], leaves[name].grad, atol=1e-5, rtol=0), name
-    for t in range(1, T + 1):
-        assert torch.allclose(by_hand["dL_dh"][t], states[t].grad, atol=1e-5, rtol=0)
-        unrolled = ns["unrolled_dL_dh"](
-            t, weights["W_hh"], weights["W_qh"], by_hand["dL_do"], T
-        )
-        assert torch.allclose(unrolled, by_hand["dL_dh"][t], atol=1e-10)
-    # an index slip (h_t instead of h_{t-1} in dL/dW_hh) would be caught
-    _, hs, _ = ns["linear_rnn_forward"](X, **weights, h0=h0)
-    wrong = sum(torch.outer(by_hand["dL_dh"][t], hs[t]) for t in range(1, T + 1))
-    assert not torch.allclose(wrong, by_hand["W_hh"], atol=1e-5)
-
-
-def test_chapter_linear_check_printed_true(ns):
-    assert all(diff < 1e-5 for diff in ns["differences"].values())
-
-
-# ------------------------------------------------------------ equivalence: tanh case
-@pytest.mark.parametrize("batch", [1, 3])
-def test_chapter_tanh_code_matches_d2lmini_bptt(ns, batch):
-    g = torch.Generator().manual_seed(7 + batch)
-    T, h = 11, 6
-    A = torch.randn(T, batch, h, generator=g, dtype=f64)
-    h0 = torch.randn(batch, h, generator=g, dtype=f64)
-    W_hh = 0.8 * torch.randn(h, h, generator=g, dtype=f64)  # column convention
-    G = torch.randn(T, batch, h, generator=g, dtype=f64)
-
-    A_row = A.clone().requires_grad_()
-    h0_row = h0.clone().requires_grad_()
-    W_row = W_hh.T.clone().requires_grad_()  # the package's rows
-    H = tanh_recurrence(A_row, h0_row, W_row)
-    (H * G).sum().backward()
-
-    dW_total = torch.zeros_like(W_hh)
-    for b in range(batch):
-        states = ns["tanh_rnn_forward"](A[:, b], h0[b], W_hh)
-        dA, dh0, dW = ns["tanh_rnn_backward"](states, W_hh, G[:, b])
-        assert torch.allclose(
-            torch.stack(states[1:]), H[:, b].detach(), atol=1e-5, rtol=0
-        )
-        assert torch.allclose(dA, A_row.grad[:, b], atol=1e-5, rtol=0)
-        assert torch.allclose(dh0, h0_row.grad[b], atol=1e-5, rtol=0)
-        dW_total += dW
-    assert torch.allclose(dW_total, W_row.grad.T, atol=1e-5, rtol=0)
-    # and both agree with plain autograd through torch.tanh
-    A2, h02, W2 = (
-        A.clone().requires_grad_(),
-        h0.clone().requires_grad_(),
-        W_hh.T.clone().requires_grad_(),
-    )
-    state, outs = h02, []
-    for t in range(T):
-        state = torch.tanh(A2[t] + state @ W2)
-        outs.append(state)
-    (torch.stack(outs) * G).sum().backward()
-    assert torch.allclose(W2.grad, W_row.grad, atol=1e-5, rtol=0)
-
-
-def test_chapter_tanh_check_printed_true(ns):
-    for name, (ours, package) in ns["checks"].items():
-        assert torch.allclose(ours, package, atol=1e-5, rtol=0), name
-
-
-def test_package_source_prints_as_it_is_within_the_column():
-    """9.7 prints d2lmini.bptt.TanhRecurrence's source as it is (no re-wrapping): the
-    package keeps its lines within what the book's column shows (76 characters), and
-    the stored output is that source."""
-    import inspect
-    import json
-
-    source = inspect.getsource(TanhRecurrence)
-    assert max(len(line) for line in source.splitlines()) <= 76
-    nb = json.loads((ROOT / "chapters" / "9_7_bptt.ipynb").read_text("utf-8"))
-    cells = [
-        c
-        for c in nb["cells"]
-        if c["cell_type"] == "code"
-        and "getsource(TanhRecurrence)" in "".join(c["source"])
-    ]
-    assert len(cells) == 1
-    printed = "".join(
-        "".join(o.get("text", ""))
-        for o in cells[0]["outputs"]
-        if o.get("name") == "stdout"
-    )
-    assert printed == source
-
-
-# ---------------------------------------------------------------- exercises
-def test_exercise_checks(ns):
-    assert torch.allclose(ns["lam_k"].sort().values, (ns["lam"] ** 3).sort().values)
-    assert 0 < ns["r"] < 1
+# ---------------------------------------------------------------- exercise 6
+def test_mean_reach_is_below_the_endless_sequence_value(ns):
     pi = ns["PI"]
     measured = sum(ns["mean_reach"](row) for row in ns["xi"]) / ns["N_DRAWS"]
     assert measured < pi / (1 - pi)
     assert measured == pytest.approx(pi / (1 - pi), rel=0.2)
 
 
-# ------------------------------------ 9.7.3.1: the memory horizon of a trained RNN
-def test_memory_curve_matches_autograd_jacobians(ns):
-    """The product of one-step Jacobians equals autograd's dh_T/dh_{T-k}."""
-    params, windows = ns["trained"], ns["val_windows"][:3]
-    W_xh, W_hh, b_h = params["W_xh"], params["W_hh"], params["b_h"]
-    curve = ns["memory_curve"](params, windows, k_max=7)
-    T = windows.shape[1]
-    for k in (1, 3, 7):
-        norms = []
-        for window in windows:
-            h = torch.zeros(W_hh.shape[0], dtype=f64)
-            for token in window[: T - k]:
-                h = torch.tanh(W_xh[token] + b_h + h @ W_hh)
-
-            def h_T_from(h_start, rest=window[T - k :]):
-                state = h_start
-                for token in rest:
-                    state = torch.tanh(W_xh[token] + b_h + state @ W_hh)
-                return state
-
-            J = torch.autograd.functional.jacobian(h_T_from, h)
-            norms.append(torch.linalg.matrix_norm(J, ord=2))
-        assert float(curve[k]) == pytest.approx(
-            float(torch.stack(norms).mean()), rel=1e-9
-        )
-    assert float(curve[0]) == 1.0
-
-
-def test_windows_come_from_the_validation_text(ns):
-    tm, windows = ns["tm"], ns["val_windows"]
-    first = tm.val_start
-    assert windows.flatten().tolist() == tm.corpus[first : first + windows.numel()]
-    assert first + windows.numel() <= tm.val_start + tm.num_val + tm.num_steps
-
-
-def test_training_lengthens_the_memory_but_it_stays_short(ns):
-    """The prose: before 0.11 at k = 1 and ~4e-5 at k = 4; after ~0.4, ~0.01, ~4e-5 at
-    k = 1, 4, 8 steps back (about 1% at k = 4, below 0.01% at k = 8); below 1e-9
-    at k = 16; perplexity ~14.5."""
-    before, after = ns["memory"]["before training"], ns["after"]
-    assert ns["char_history"]["val_ppl"][-1] == pytest.approx(14.5, rel=0.05)
-    assert float(before[1]) == pytest.approx(0.11, rel=0.1)  # not trained: exact-ish
-    assert 2e-5 < float(before[4]) < 8e-5
-    assert all(after[k] > before[k] for k in range(1, ns["K_MAX"] + 1))
-    assert 0.3 < float(after[1]) < 0.5
-    assert 0.005 < float(after[4]) < 0.02
-    assert float(after[5]) < 0.01  # the curve keeps falling after k = 4
-    assert 1e-5 < float(after[8]) < 1e-4  # below 0.01%
-    assert float(after[16]) < 1e-9
-
-
-def test_memory_obeys_the_singular_value_bound(ns):
-    """sigma_max < 1 bounds the norm by sigma_max^k; the measured rate per step (~0.25)
-    is below rho (~0.33) below sigma_max (~0.48)."""
-    after, sigma, rho = ns["after"], ns["sigma_tm"], ns["rho_tm"]
-    assert sigma == pytest.approx(0.48, abs=0.03)
-    assert rho == pytest.approx(0.33, abs=0.03)
-    k = torch.arange(ns["K_MAX"] + 1, dtype=f64)
-    assert torch.all(after <= sigma**k * (1 + 1e-9))
-    assert ns["rate_tm"] == pytest.approx(0.25, abs=0.03)
-    assert ns["rate_tm"] < rho < sigma < 1
-    W = ns["trained"]["W_hh"]
-    assert sigma == pytest.approx(float(torch.linalg.matrix_norm(W, ord=2)), rel=1e-12)
-
-
-# ------------------------------------------- 9.7.3.2: the cliff and gradient clipping
-def test_cliff_gradient_matches_autograd(ns):
-    for w, b in [(4.5, -5.0), (2.0, -1.0), (6.0, -2.9), (4.6, -2.4)]:
-        loss, (g_w, g_b) = ns["cliff_loss_grad"](w, b)
-        W = torch.tensor(w, dtype=f64, requires_grad=True)
-        B = torch.tensor(b, dtype=f64, requires_grad=True)
-        L = ns["cliff_loss"](W, B)
-        L.backward()
-        L = L.detach()
-        assert loss == pytest.approx(L.item(), rel=1e-9)
-        assert g_w == pytest.approx(float(W.grad), rel=1e-6, abs=1e-9)
-        assert g_b == pytest.approx(float(B.grad), rel=1e-6, abs=1e-9)
-
-
-def test_the_path_without_clipping_is_thrown_off_the_cliff(ns):
-    """The prose: gradient norm ~11.7 on the plain, 5.27e3 at the 27th update (~450
-    times), a step 52.7 long that leaves the plotted region."""
-    plain = ns["plain"]
-    assert float(plain["grad_norm"][0]) == pytest.approx(11.7, abs=0.05)
-    assert ns["n_wall"] + 1 == 27
-    assert float(plain["grad_norm"].max()) == pytest.approx(5.27e3, rel=0.01)
-    assert float(plain["steps"].max()) == pytest.approx(52.7, rel=0.01)
-    assert ns["leaves_region"](plain)
-    assert float(plain["grad_norm"][: ns["n_wall"]].max()) < 12  # the plain is flat
-
-
-@pytest.mark.parametrize("threshold", [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 1000.0])
-def test_clipping_bounds_every_step(ns, threshold):
-    run = ns["sgd_path"](threshold)
-    assert float(run["steps"].max()) <= 0.01 * threshold * (1 + 1e-9)
-
-
-def test_thresholds_too_small_just_right_too_large(ns):
-    """The prose: with 1 the loss never gets below 0.01 (nor with 2); 20 reaches a
-    loss below 0.01 (and does not clip on the plain); 1000 takes a step of 10 at the
-    cliff and does not get below 0.01 either."""
-    run = ns["sgd_path"]
-    for small in (1.0, 2.0):
-        assert float(run(small)["loss"].min()) > 10
-    for good in (5.0, 10.0, 20.0, 50.0):
-        assert float(run(good)["loss"].min()) < 1e-3
-        assert not ns["leaves_region"](run(good))
-    twenty = run(20.0)
-    n = ns["n_wall"]
-    assert torch.equal(twenty["path"][: n + 1], ns["plain"]["path"][: n + 1])
-    assert float(twenty["steps"].max()) == pytest.approx(0.2)
-    big = run(1000.0)
-    assert float(big["steps"].max()) == pytest.approx(10.0)
-    assert float(big["loss"].min()) > 0.5
-
-
-def test_cliff_control(ns):
-    panel = ns["cliff_panel"]
-    plt.close("all")
-    options = panel.widgets["threshold"].options
-    assert len(options) <= 16
-    for threshold in (1.0, 20.0, math.inf):
-        out, seconds = timed(panel, threshold=threshold)
-        expected = ns["sgd_path"](threshold)
-        assert torch.equal(out["path"], expected["path"])
-        assert seconds < 2.0
-    assert torch.equal(panel.set(threshold=math.inf)["path"], ns["plain"]["path"])
-    assert plt.get_fignums() == []
+def test_the_answer_to_exercise_6_quotes_the_measured_reach(ns):
+    """Section 9.7.3's answer to exercise 6 quotes the mean reach measured here."""
+    measured = sum(ns["mean_reach"](row) for row in ns["xi"]) / ns["N_DRAWS"]
+    page = pathlib.Path(__file__).resolve().parent.parent / "chapters"
+    text = (page / "9_7_3_how_far_back.md").read_text(encoding="utf-8")
+    answers = text[text.index("## 9.7.5") : text.index("## 9.7.6")]
+    assert answers.count(f"{measured:.2f}") == 4  # twice in each language

@@ -11,7 +11,7 @@ import torch
 from d2lmini.recall import RecallNet, recall_batch
 from tool_module import load_tool
 
-CHAPTER = "9_7_bptt"  # the `ns` fixture (conftest.py) runs this chapter's code
+CHAPTER = "9_7_3_how_far_back"  # the `ns` fixture (conftest.py) runs this page's code
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "tools" / "recall_task.json"
 SOURCE = ROOT / "chapters" / f"{CHAPTER}.md"
@@ -163,7 +163,7 @@ def _sci(value):
 
 def _section():
     text = SOURCE.read_text()
-    section = text[text.index("### 9.7.3.3") : text.index("## 9.7.4")]
+    section = text[text.index("## 9.7.3.3") : text.index("## 9.7.4")]
     summary = text[text.index("## 9.7.4") : text.index("## 9.7.5")]
     return section, summary
 

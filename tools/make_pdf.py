@@ -22,10 +22,10 @@ import re
 import sys
 import threading
 
-import yaml
-
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tools"))
+import sync_notebooks  # noqa: E402 — the pages of _toc.yml
 from browser_path import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
 LANGS = {"ko": "ko-KR", "en": "en-US"}
@@ -77,12 +77,6 @@ ARTICLE = r"""
           title: h1 ? h1.innerText.replace(/[#¶]\s*$/, '').trim() : document.title};
 }
 """
-
-
-def toc_pages() -> list[str]:
-    """Every page of ``_toc.yml``, in the book's order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [toc["root"], *(entry["file"] for entry in toc.get("chapters", []))]
 
 
 @functools.cache
@@ -200,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(f"make_pdf: no built book in {args.html} (run `make book` first)")
     out = args.out or args.html
     out.mkdir(parents=True, exist_ok=True)
-    for path in make_pdfs(args.html.resolve(), out, args.pages or toc_pages()):
+    for path in make_pdfs(
+        args.html.resolve(), out, args.pages or sync_notebooks.toc_pages()
+    ):
         print(f"{path}: {path.stat().st_size / 1e6:.1f} MB")
     return 0
 

@@ -42,6 +42,20 @@ VOLATILE_CELL_KEYS = ("execution", "ExecuteTime", "collapsed", "scrolled", "pape
 KEPT_NB_KEYS = ("kernelspec", "jupytext", "widgets")
 
 
+def toc_pages() -> list[str]:
+    """Every page of ``_toc.yml`` in the book's order (sections after their page)."""
+    import yaml
+
+    def walk(entries):
+        for entry in entries:
+            yield entry["file"]
+            yield from walk(entry.get("sections", []))
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    parts = [toc] + toc.get("parts", [])
+    return [toc["root"], *(f for part in parts for f in walk(part.get("chapters", [])))]
+
+
 def chapters() -> list[pathlib.Path]:
     return sorted(CHAPTERS.glob("9_*.md"))
 

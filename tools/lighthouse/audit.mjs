@@ -4,12 +4,14 @@
 // scores and key metrics of every page are printed as one JSON line on stdout.
 //
 //   CHROME_PATH=/usr/bin/chromium node tools/lighthouse/audit.mjs OUTDIR URL...
+//   LH_CPU_SLOWDOWN=11 CHROME_PATH=... node ...   (as on a slower machine; see below)
 //
 // CHROME_PATH must name an installed chromium or chrome: nothing here downloads a browser.
 import fs from "node:fs";
 import path from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
+import { throttling } from "lighthouse/core/config/constants.js";
 
 const [outdir, ...urls] = process.argv.slice(2);
 if (!outdir || urls.length === 0) {
@@ -48,6 +50,14 @@ try {
       // audit alone still took the screenshot: 1.3-1.7 s a page)
       skipAudits: ["bf-cache", "full-page-screenshot"],
       disableFullPageScreenshot: true,
+      // LH_CPU_SLOWDOWN=11 plays a machine about 2.75x slower than this one (Lighthouse's
+      // benchmark index divided by 2.75): the mobile profile with a larger CPU slowdown
+      ...(process.env.LH_CPU_SLOWDOWN && {
+        throttling: {
+          ...throttling.mobileSlow4G,
+          cpuSlowdownMultiplier: Number(process.env.LH_CPU_SLOWDOWN),
+        },
+      }),
     });
     const lhr = result.lhr;
     const name = new URL(url).pathname.replace(/^\/+/, "").replace(/\.html$/, "").replace(/\//g, "_") || "index";
