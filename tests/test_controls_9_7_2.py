@@ -122,3 +122,37 @@ def test_package_source_prints_as_it_is_within_the_column():
         if o.get("name") == "stdout"
     )
     assert printed == source
+
+
+# ------------------------------------------------- the terms of equation (5), a control
+def test_output_terms_add_up_to_the_gradient_of_h1(ns):
+    """The control draws the terms of equation (5): they sum to dL/dh_1 of the
+    hand-written BPTT, for every radius of its grid."""
+    W_C, weights = ns["W_C"], ns["weights"]
+    assert abs(torch.linalg.eigvals(W_C).abs().max().item() - 1) < 1e-12
+    for radius in (0.5, 0.8, 1.0, 1.3):
+        grads = ns["linear_rnn_bptt"](
+            ns["X_C"],
+            ns["Y_C"],
+            weights["W_hx"],
+            radius * W_C,
+            weights["W_qh"],
+            ns["h0_L"],
+        )
+        total = sum(ns["output_terms"](radius))
+        assert torch.allclose(total, grads["dL_dh"][1], atol=1e-12), radius
+
+
+def test_distant_outputs_matter_only_above_radius_one(ns):
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    panel = ns["output_terms_panel"]
+    shares = {}
+    for radius in (0.5, 0.8, 1.0, 1.1, 1.3):
+        norms = panel.set(radius=radius)
+        shares[radius] = (norms[8:].sum() / norms.sum()).item()
+    assert shares[0.5] < 0.01 and shares[0.8] < 0.1  # the nearest outputs decide
+    assert shares[1.1] > 0.5 and shares[1.3] > 0.9  # the distant ones dominate
+    assert list(shares.values()) == sorted(shares.values())
+    assert plt.get_fignums() == []  # shown and closed, not leaked

@@ -167,7 +167,7 @@ def test_expected_reach_on_a_finite_sequence_matches_sampling(ns):
 
 def test_answer_6_quotes_the_expected_and_the_measured_reach(ns):
     """The answer to exercise 6 quotes this page's expected reach and the mean reach
-    that Section 9.7.1.4 measured (tests/test_controls_9_7.py checks that figure)."""
+    that Section 9.7.1.5 measured (tests/test_controls_9_7.py checks that figure)."""
     text = SOURCE.read_text(encoding="utf-8")
     answers = text[text.index("## 9.7.5") : text.index("## 9.7.6")]
     expected = f"{ns['reach_T']:.2f}"

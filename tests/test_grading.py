@@ -136,7 +136,7 @@ def test_hints_never_hold_a_solution_line():
 
 def test_randomized_truncation_is_unbiased_over_all_patterns():
     """9.7-randomized-estimate: the mean over every ξ pattern, weighted by its
-    probability, is the full gradient (9.7.1.4), for each public and hidden input."""
+    probability, is the full gradient (9.7.1.5), for each public and hidden input."""
     import itertools
 
     from d2lmini.grading.exercises import randomized_estimate, truncated_grad

@@ -515,8 +515,8 @@ HINTS = {
     ],
     "9.7-randomized-estimate": [
         (
-            "9.7.1.4절의 z_t 식에서 ξ_t가 곱해지는 것은 두 항 가운데 어느 쪽입니까?",
-            "In Section 9.7.1.4's equation for z_t, which of the two terms does ξ_t "
+            "9.7.1.5절의 z_t 식에서 ξ_t가 곱해지는 것은 두 항 가운데 어느 쪽입니까?",
+            "In Section 9.7.1.5's equation for z_t, which of the two terms does ξ_t "
             "multiply?",
         ),
         (
