@@ -18,7 +18,7 @@ import shutil
 import pytest
 
 import test_browser
-from test_browser import CHAPTERS, HTML, ROOT, Session, reader, server  # noqa: F401 — fixtures, by name
+from test_browser import CHAPTERS, HTML, ROOT, Session, book, reader, server  # noqa: F401 — fixtures, by name
 
 STATIC_BOOK = ROOT / "tests" / "static_book"
 
@@ -144,6 +144,24 @@ def walk_panel(page, i, m):
 
 
 # ---------------------------------------------------------------- the chapters
+def test_a_panel_cell_shows_only_its_default_figures(book):
+    """A control's cell shows the figures of its default frame and nothing more: a draw
+    function that called plt.show() put every precomputed frame in the page (a first
+    draft of 9.7.2's control showed nine figures above its slider)."""
+    panel = re.compile(
+        r'class="d2lmini-static" data-frames="(\w+)" data-figures="(\d+)"'
+    )
+    seen = 0
+    for page in CHAPTERS:
+        html = (HTML / f"{page}.html").read_text(encoding="utf-8")
+        for m in panel.finditer(html):
+            output = html.rfind('<div class="cell_output', 0, m.start())
+            shown = len(re.findall(r"<img\b", html[output : m.start()]))
+            assert shown == int(m.group(2)), f"{page}: panel {m.group(1)} shows {shown}"
+            seen += 1
+    assert seen >= 9
+
+
 def test_every_control_on_every_chapter_page_shows_its_frame(reader):
     s = reader("en")
     requests = []
