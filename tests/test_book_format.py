@@ -211,3 +211,36 @@ def test_repository_setting_drives_launch_buttons_and_binder():
         r"^torch\b", binder, re.M
     )
     assert "pip install" in (ROOT / "binder" / "postBuild").read_text()
+
+
+def test_prose_sync_keeps_outputs_for_comments_and_tags_only(tmp_path):
+    """`sync_notebooks.py --prose` copies text, and a code cell's comments and tags,
+    into the stored notebook without executing it; a change of the code itself is
+    refused (the stored outputs would no longer come from that code)."""
+    import nbformat
+
+    md = tmp_path / "9_0_demo.md"
+    stored = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("x = 1  # one\nprint(x)\n")
+    code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    stored.cells = [nbformat.v4.new_markdown_cell("Hello"), code]
+    stored.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+
+    def write_md(text, source, tags):
+        nb = nbformat.v4.new_notebook(metadata=stored.metadata)
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["tags"] = tags
+        nb.cells = [nbformat.v4.new_markdown_cell(text), cell]
+        jupytext.write(nb, md, fmt="md:myst")
+        nbformat.write(stored, md.with_suffix(".ipynb"))
+
+    write_md("Hello again", "x = 1  # the first\n\nprint(x)\n", ["nbval-rtol=0.1"])
+    sync_notebooks.sync_prose(md)
+    after = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    assert after.cells[0].source == "Hello again"
+    assert after.cells[1].source.startswith("x = 1  # the first")
+    assert after.cells[1].metadata["tags"] == ["nbval-rtol=0.1"]
+    assert after.cells[1].outputs[0]["text"] == "1\n"
+    write_md("Hello", "x = 2  # one\nprint(x)\n", [])
+    with pytest.raises(sync_notebooks.CodeChanged):
+        sync_notebooks.sync_prose(md)

@@ -1,6 +1,7 @@
 """Chapter 9.6's "train your own" panel and the chapter's claims about nn.RNN."""
 
 import math
+import re
 
 import matplotlib.pyplot as plt
 import pytest
@@ -168,6 +169,22 @@ def test_overfitting_exercise(ns):
     assert hist["train_ppl"][-1] < 1.5
     assert hist["val_ppl"][-1] > 3 * ns["best"]
     assert ns["best"] == min(hist["val_ppl"])
+
+
+def test_overfitting_prose_quotes_the_run(ns):
+    """Solution 1 quotes the best and the final validation perplexity, rounded; the
+    final one is exp of a large loss and moves by several percent between processors."""
+    hist, text = ns["tiny_hist"], chapter_source()
+    for ko, en, value, rel in (
+        ("가장 좋았던 약 ", "its best, about ", ns["best"], 0.1),
+        ("에서 약 ", ", to about ", hist["val_ppl"][-1], 0.1),
+    ):
+        for lead in (ko, en):
+            i = text.index("1번 풀이." if lead == ko else "Solution 1.")
+            quoted = float(
+                re.match(r"[\d.]+", text[text.index(lead, i) + len(lead) :])[0]
+            )
+            assert quoted == pytest.approx(value, rel=rel), (lead, quoted, value)
 
 
 def test_autoregression_exercise(ns):
