@@ -1262,7 +1262,8 @@ def test_printed_edition_in_each_language(book, browser, tmp_path):
 
     import make_pdf
 
-    pages = ["intro", "exercises/9_3_language_models"]  # text, formulas, code, outputs
+    # text, formulas, code, outputs; 9.7's exercise title wraps on A4 in English
+    pages = ["intro", "exercises/9_3_language_models", "exercises/9_7_bptt"]
     written = make_pdf.make_pdfs(HTML, tmp_path, pages, browser=browser)
     assert [p.name for p in written] == ["rnn-course-ko.pdf", "rnn-course-en.pdf"]
     hangul = {}
@@ -1273,6 +1274,10 @@ def test_printed_edition_in_each_language(book, browser, tmp_path):
         outline = [item.title for item in pdf.outline if not isinstance(item, list)]
         assert outline[0] == make_pdf.TITLE[lang] and len(outline) == 2 + len(pages)
         assert any(title.startswith("9.3") for title in outline)
+        # bookmarks keep the spaces of their headings where a heading wraps
+        # (make_pdf.mend_outline; chromium wrote "Backpropagation ThroughTime")
+        if lang == "en":
+            assert "9.7 Exercises: Backpropagation Through Time" in outline, outline
         text = [page.extract_text() for page in pdf.pages]
         assert len(text) >= 5, f"{path.name}: {len(text)} pages"
         body = "\n".join(text[2:])
@@ -1282,4 +1287,5 @@ def test_printed_edition_in_each_language(book, browser, tmp_path):
         assert "미리 계산한 그림" not in body and "Precomputed:" not in body
         assert "\\mathbf" not in body, "TeX source printed instead of formulas"
     # the English edition keeps only what is bilingual on purpose (the grader's reports)
-    assert hangul["ko"] > 1000 and hangul["en"] < 0.1 * hangul["ko"], hangul
+    # (the grader's reports: 12 % of the Korean edition's Hangul with 9.7's exercises)
+    assert hangul["ko"] > 1000 and hangul["en"] < 0.15 * hangul["ko"], hangul

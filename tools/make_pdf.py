@@ -164,6 +164,9 @@ def print_all(browser, html_dir: pathlib.Path, out_dir: pathlib.Path, pages: lis
                 print_document(parts, lang, base, html_dir), wait_until="load"
             )
             page.evaluate("document.fonts.ready.then(() => true)")
+            headings = page.evaluate(
+                "[...document.querySelectorAll('h1, h2, h3, h4')].map(h => h.innerText)"
+            )
             out = out_dir / f"rnn-course-{lang}.pdf"
             page.pdf(
                 path=str(out),
@@ -176,12 +179,46 @@ def print_all(browser, html_dir: pathlib.Path, out_dir: pathlib.Path, pages: lis
                 outline=True,
                 tagged=True,
             )
+            mend_outline(out, headings)
             written.append(out)
             context.close()
     finally:
         server.shutdown()
         server.server_close()
     return written
+
+
+def mend_outline(path: pathlib.Path, headings: list[str]) -> int:
+    """Give the PDF's bookmarks the headings' own text; return how many changed.
+
+    Chromium builds a bookmark from a heading's lines as laid out and drops the space
+    where a line wraps ("Through Time inDetail"); the heading with the same letters,
+    spaces aside, has the right title."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    def letters(text):
+        return re.sub(r"[\s#¶]+", "", text)
+
+    right = {
+        letters(h): " ".join(h.replace("¶", "").split()).rstrip(" #") for h in headings
+    }
+    writer = PdfWriter(clone_from=str(path))
+    outlines = writer.root_object.get("/Outlines")
+    items = (
+        [outlines.get_object()["/First"]] if outlines and "/First" in outlines else []
+    )
+    changed = 0
+    while items:
+        item = items.pop().get_object()
+        title = str(item.get("/Title", ""))
+        fixed = right.get(letters(title))
+        if fixed and fixed != title:
+            item[NameObject("/Title")] = TextStringObject(fixed)
+            changed += 1
+        items += [item[key] for key in ("/First", "/Next") if key in item]
+    writer.write(str(path))
+    return changed
 
 
 def main(argv: list[str] | None = None) -> int:
