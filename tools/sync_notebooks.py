@@ -31,6 +31,7 @@ import tokenize
 
 import jupytext
 import nbformat
+import yaml
 from nbclient import NotebookClient
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -47,7 +48,6 @@ KEPT_NB_KEYS = ("kernelspec", "jupytext", "widgets")
 
 def toc_pages() -> list[str]:
     """Every page of ``_toc.yml`` in the book's order (sections after their page)."""
-    import yaml
 
     def walk(entries):
         for entry in entries:
